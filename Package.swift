@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every CloudWeaver target shares: Swift 6 language mode (the tools default),
+/// strict concurrency, and explicit `any` for existentials.
+let strictSwift: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "CloudWeaver",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "WeaverCore", targets: ["WeaverCore"]),
+    .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
+    .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
+    .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
+    .executable(name: "weaver", targets: ["weaver"]),
+    .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
+    .plugin(name: "WeaverThriftPlugin", targets: ["WeaverThriftPlugin"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+  ],
+  targets: [
+    // base
+    .target(name: "WeaverCore", swiftSettings: strictSwift),
+
+    // wire: the IDL front end (no dependencies), the protocols, the generator
+    .target(name: "WeaverThriftIDL", swiftSettings: strictSwift),
+    .target(
+      name: "WeaverThrift",
+      dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: strictSwift
+    ),
+    .target(name: "WeaverCodegen", dependencies: ["WeaverThriftIDL"], swiftSettings: strictSwift),
+
+    // The build plugin's tool: depends on the generator only, so plugin users build little.
+    .executableTarget(
+      name: "weaver-thrift-gen",
+      dependencies: ["WeaverCodegen"],
+      swiftSettings: strictSwift
+    ),
+    .plugin(
+      name: "WeaverThriftPlugin",
+      capability: .buildTool(),
+      dependencies: ["weaver-thrift-gen"]
+    ),
+
+    // apps
+    .executableTarget(
+      name: "weaver",
+      dependencies: [
+        "WeaverCodegen",
+        "WeaverThrift",
+        "WeaverExampleModels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "WeaverExampleModels",
+      dependencies: ["WeaverThrift"],
+      path: "Examples/Models",
+      swiftSettings: strictSwift,
+      plugins: ["WeaverThriftPlugin"]
+    ),
+
+    // tests
+    .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "WeaverThriftIDLTests",
+      dependencies: ["WeaverThriftIDL"],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverThriftTests",
+      dependencies: ["WeaverThrift", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverCodegenTests",
+      dependencies: ["WeaverCodegen", "WeaverThrift"],
+      exclude: ["Golden"],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverGeneratedTests",
+      dependencies: ["WeaverThrift", .product(name: "NIOCore", package: "swift-nio")],
+      // Generated code must compile without a single warning.
+      swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])],
+      plugins: ["WeaverThriftPlugin"]
+    ),
+  ]
+)

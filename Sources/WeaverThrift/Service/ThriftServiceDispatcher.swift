@@ -1,0 +1,79 @@
+import NIOCore
+
+/// Routes complete Thrift messages to ``ThriftServerMethod``s and builds the reply messages:
+/// the part of a server that knows nothing about sockets or framing.
+///
+/// Unknown methods, undecodable arguments and undeclared handler errors come back as
+/// `TApplicationException` replies of the matching kind, so a client always gets an answer
+/// to a call. A name of the form `Service:method` (Apache's `TMultiplexedProtocol`) is
+/// routed by its method part; choosing among services by prefix is the server's job.
+public struct ThriftServiceDispatcher: Sendable {
+  private var methods: [String: ThriftServerMethod] = [:]
+  public var limits: ThriftLimits
+
+  public init(methods: [ThriftServerMethod], limits: ThriftLimits = .default) {
+    self.limits = limits
+    for method in methods {
+      self.methods[method.name] = method
+    }
+  }
+
+  /// The method a message name (`method` or `Service:method`) refers to.
+  public func method(named name: String) -> ThriftServerMethod? {
+    if let method = methods[name] { return method }
+    guard let colon = name.lastIndex(of: ":") else { return nil }
+    return methods[String(name[name.index(after: colon)...])]
+  }
+
+  /// Handles one complete message (header and arguments). Returns the reply message, or nil
+  /// when there is nothing to send back (oneway calls, or a message too broken to answer).
+  public func handle(
+    _ message: ByteBuffer, protocol: ThriftProtocolID, allocator: ByteBufferAllocator = ByteBufferAllocator()
+  ) async -> ByteBuffer? {
+    var message = message
+    let header: ThriftMessageHeader
+    do {
+      header = try `protocol`.readMessageBegin(from: &message, limits: limits)
+    } catch {
+      return nil
+    }
+    let isOneway = header.type == .oneway
+    guard header.type == .call || isOneway else {
+      return reply(to: header, .exception(TApplicationException(.invalidMessageType, "expected a call, got \(header.type)")), protocol: `protocol`, allocator: allocator)
+    }
+    guard let method = method(named: header.name) else {
+      if isOneway { return nil }
+      return reply(to: header, .exception(TApplicationException(.unknownMethod, "Invalid method name: '\(header.name)'")), protocol: `protocol`, allocator: allocator)
+    }
+    let outcome: Outcome
+    do {
+      outcome = .result(try await method.invoke(arguments: message, protocol: `protocol`, limits: limits))
+    } catch let error as ThriftProtocolError {
+      outcome = .exception(TApplicationException(.protocolError, "Error decoding arguments of '\(header.name)': \(error)"))
+    } catch let error as TApplicationException {
+      outcome = .exception(error)
+    } catch {
+      outcome = .exception(TApplicationException(.internalError, "Internal error processing '\(header.name)': \(error)"))
+    }
+    if isOneway || method.isOneway { return nil }
+    return reply(to: header, outcome, protocol: `protocol`, allocator: allocator)
+  }
+
+  private enum Outcome {
+    case result(any ThriftStruct)
+    case exception(TApplicationException)
+  }
+
+  private func reply(to call: ThriftMessageHeader, _ outcome: Outcome, protocol: ThriftProtocolID, allocator: ByteBufferAllocator) -> ByteBuffer {
+    var buffer = allocator.buffer(capacity: 256)
+    switch outcome {
+    case .result(let result):
+      `protocol`.writeMessageBegin(ThriftMessageHeader(name: call.name, type: .reply, sequenceID: call.sequenceID), into: &buffer)
+      result.encode(into: &buffer, protocol: `protocol`)
+    case .exception(let exception):
+      `protocol`.writeMessageBegin(ThriftMessageHeader(name: call.name, type: .exception, sequenceID: call.sequenceID), into: &buffer)
+      exception.encode(into: &buffer, protocol: `protocol`)
+    }
+    return buffer
+  }
+}
