@@ -72,9 +72,11 @@ extension CodegenContext {
         plan.isRequiredOnRead = true
         plan.defaultValue = idlDefault
       case .optional:
+        // A new value starts with the IDL default, but an absent field decodes as nil, so
+        // "not set" survives a round trip (as Apache's C++ `__isset` does).
         plan.isOptional = true
         plan.defaultValue = idlDefault ?? "nil"
-        plan.initialValue = idlDefault ?? "nil"
+        plan.initialValue = "nil"
       case .default:
         if type.isStructure {
           plan.isOptional = true
