@@ -36,6 +36,6 @@ public struct ThriftSwiftGenerator: Sendable {
   /// `path/to/Calculator.thrift` → `Calculator.thrift.swift` (the double extension keeps it
   /// apart from hand-written `Calculator.swift` in the same module).
   public static func outputName(for path: String) -> String {
-    ThriftInclude(path: path, location: SourceLocation(file: path, line: 0, column: 0)).prefix + ".thrift.swift"
+    ThriftInclude(path: path, location: ThriftSourceLocation(file: path, line: 0, column: 0)).prefix + ".thrift.swift"
   }
 }

@@ -125,7 +125,8 @@ struct ServiceGenerator {
       body.line((inheritedCall.map { $0 + " + " } ?? "") + "[")
       for method in plan.methods {
         let call = "handler.\(SwiftNaming.escaped(method.name))(\(method.arguments.map { "\($0.label): args.\($0.escapedName)" }.joined(separator: ", ")))"
-        body.line("  ThriftServerMethod(\(plan.methodEnum).\(SwiftNaming.escaped(method.name))) { args in")
+        let parameter = method.arguments.isEmpty ? "_" : "args"
+        body.line("  ThriftServerMethod(\(plan.methodEnum).\(SwiftNaming.escaped(method.name))) { \(parameter) in")
         if method.function.isOneway {
           body.line("    try await \(call)")
           body.line("    return ThriftOnewayResult()")

@@ -3,9 +3,9 @@
 public struct ThriftAnnotation: Hashable, Sendable {
   public var key: String
   public var value: String
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(key: String, value: String, location: SourceLocation) {
+  public init(key: String, value: String, location: ThriftSourceLocation) {
     self.key = key
     self.value = value
     self.location = location

@@ -13,9 +13,9 @@ public indirect enum ThriftConstSyntax: Hashable, Sendable {
 /// A constant with its location.
 public struct ThriftConstValue: Hashable, Sendable {
   public var syntax: ThriftConstSyntax
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(_ syntax: ThriftConstSyntax, location: SourceLocation) {
+  public init(_ syntax: ThriftConstSyntax, location: ThriftSourceLocation) {
     self.syntax = syntax
     self.location = location
   }

@@ -21,12 +21,12 @@ public struct ThriftField: Hashable, Sendable {
   public var isReference: Bool
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
   public init(
     id: Int16, idIsImplicit: Bool = false, requiredness: ThriftRequiredness = .default, type: ThriftTypeReference,
     name: String, defaultValue: ThriftConstValue? = nil, isReference: Bool = false,
-    annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation
+    annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation
   ) {
     self.id = id
     self.idIsImplicit = idIsImplicit
@@ -52,9 +52,9 @@ public struct ThriftStructDefinition: Hashable, Sendable {
   public var fields: [ThriftField]
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(kind: Kind, name: String, fields: [ThriftField], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation) {
+  public init(kind: Kind, name: String, fields: [ThriftField], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation) {
     self.kind = kind
     self.name = name
     self.fields = fields
@@ -71,9 +71,9 @@ public struct ThriftEnumValue: Hashable, Sendable {
   public var valueIsImplicit: Bool
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(name: String, value: Int32, valueIsImplicit: Bool = false, annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation) {
+  public init(name: String, value: Int32, valueIsImplicit: Bool = false, annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation) {
     self.name = name
     self.value = value
     self.valueIsImplicit = valueIsImplicit
@@ -88,9 +88,9 @@ public struct ThriftEnumDefinition: Hashable, Sendable {
   public var values: [ThriftEnumValue]
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(name: String, values: [ThriftEnumValue], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation) {
+  public init(name: String, values: [ThriftEnumValue], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation) {
     self.name = name
     self.values = values
     self.annotations = annotations
@@ -104,9 +104,9 @@ public struct ThriftTypedefDefinition: Hashable, Sendable {
   public var type: ThriftTypeReference
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(name: String, type: ThriftTypeReference, annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation) {
+  public init(name: String, type: ThriftTypeReference, annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation) {
     self.name = name
     self.type = type
     self.annotations = annotations
@@ -120,9 +120,9 @@ public struct ThriftConstDefinition: Hashable, Sendable {
   public var type: ThriftTypeReference
   public var value: ThriftConstValue
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(name: String, type: ThriftTypeReference, value: ThriftConstValue, doc: String? = nil, location: SourceLocation) {
+  public init(name: String, type: ThriftTypeReference, value: ThriftConstValue, doc: String? = nil, location: ThriftSourceLocation) {
     self.name = name
     self.type = type
     self.value = value
@@ -141,11 +141,11 @@ public struct ThriftFunction: Hashable, Sendable {
   public var exceptions: [ThriftField]
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
   public init(
     name: String, returnType: ThriftTypeReference?, isOneway: Bool = false, arguments: [ThriftField] = [],
-    exceptions: [ThriftField] = [], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation
+    exceptions: [ThriftField] = [], annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation
   ) {
     self.name = name
     self.returnType = returnType
@@ -162,15 +162,15 @@ public struct ThriftServiceDefinition: Hashable, Sendable {
   public var name: String
   /// The parent service, possibly qualified by an include.
   public var extends: String?
-  public var extendsLocation: SourceLocation?
+  public var extendsLocation: ThriftSourceLocation?
   public var functions: [ThriftFunction]
   public var annotations: [ThriftAnnotation]
   public var doc: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
   public init(
-    name: String, extends: String? = nil, extendsLocation: SourceLocation? = nil, functions: [ThriftFunction],
-    annotations: [ThriftAnnotation] = [], doc: String? = nil, location: SourceLocation
+    name: String, extends: String? = nil, extendsLocation: ThriftSourceLocation? = nil, functions: [ThriftFunction],
+    annotations: [ThriftAnnotation] = [], doc: String? = nil, location: ThriftSourceLocation
   ) {
     self.name = name
     self.extends = extends
@@ -200,7 +200,7 @@ public enum ThriftDefinition: Hashable, Sendable {
     }
   }
 
-  public var location: SourceLocation {
+  public var location: ThriftSourceLocation {
     switch self {
     case .const(let d): return d.location
     case .typedef(let d): return d.location

@@ -2,9 +2,9 @@
 public struct ThriftInclude: Hashable, Sendable {
   /// The path as written.
   public var path: String
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(path: String, location: SourceLocation) {
+  public init(path: String, location: ThriftSourceLocation) {
     self.path = path
     self.location = location
   }
@@ -23,9 +23,9 @@ public struct ThriftNamespace: Hashable, Sendable {
   public var scope: String
   public var name: String
   public var annotations: [ThriftAnnotation]
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(scope: String, name: String, annotations: [ThriftAnnotation] = [], location: SourceLocation) {
+  public init(scope: String, name: String, annotations: [ThriftAnnotation] = [], location: ThriftSourceLocation) {
     self.scope = scope
     self.name = name
     self.annotations = annotations
@@ -60,5 +60,5 @@ public struct ThriftDocument: Hashable, Sendable {
   }
 
   /// The file name without directory and extension: how includers refer to this file.
-  public var prefix: String { ThriftInclude(path: path, location: SourceLocation(file: path, line: 0, column: 0)).prefix }
+  public var prefix: String { ThriftInclude(path: path, location: ThriftSourceLocation(file: path, line: 0, column: 0)).prefix }
 }

@@ -20,9 +20,9 @@ public struct ThriftTypeReference: Hashable, Sendable {
   public var annotations: [ThriftAnnotation]
   /// `cpp_type "..."` on a container, kept for completeness.
   public var cppType: String?
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
 
-  public init(_ syntax: ThriftTypeSyntax, annotations: [ThriftAnnotation] = [], cppType: String? = nil, location: SourceLocation) {
+  public init(_ syntax: ThriftTypeSyntax, annotations: [ThriftAnnotation] = [], cppType: String? = nil, location: ThriftSourceLocation) {
     self.syntax = syntax
     self.annotations = annotations
     self.cppType = cppType

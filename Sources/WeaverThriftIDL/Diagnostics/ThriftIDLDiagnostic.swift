@@ -6,20 +6,20 @@ public struct ThriftIDLDiagnostic: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var severity: Severity
-  public var location: SourceLocation
+  public var location: ThriftSourceLocation
   public var message: String
 
-  public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
+  public init(_ severity: Severity, at location: ThriftSourceLocation, _ message: String) {
     self.severity = severity
     self.location = location
     self.message = message
   }
 
-  public static func error(at location: SourceLocation, _ message: String) -> Self {
+  public static func error(at location: ThriftSourceLocation, _ message: String) -> Self {
     Self(.error, at: location, message)
   }
 
-  public static func warning(at location: SourceLocation, _ message: String) -> Self {
+  public static func warning(at location: ThriftSourceLocation, _ message: String) -> Self {
     Self(.warning, at: location, message)
   }
 
@@ -37,7 +37,7 @@ public struct ThriftIDLError: Error, Hashable, Sendable, CustomStringConvertible
     self.diagnostics = diagnostics
   }
 
-  public init(at location: SourceLocation, _ message: String) {
+  public init(at location: ThriftSourceLocation, _ message: String) {
     self.diagnostics = [.error(at: location, message)]
   }
 

@@ -27,8 +27,8 @@ struct Lexer {
     }
   }
 
-  private var location: SourceLocation {
-    SourceLocation(file: file, line: line, column: index - lineStart + 1)
+  private var location: ThriftSourceLocation {
+    ThriftSourceLocation(file: file, line: line, column: index - lineStart + 1)
   }
 
   private func peek(_ offset: Int = 0) -> UInt8? {
@@ -44,7 +44,7 @@ struct Lexer {
     index += 1
   }
 
-  private func error(_ message: String, at location: SourceLocation? = nil) -> ThriftIDLError {
+  private func error(_ message: String, at location: ThriftSourceLocation? = nil) -> ThriftIDLError {
     ThriftIDLError(at: location ?? self.location, message)
   }
 
@@ -130,7 +130,7 @@ struct Lexer {
     return String(decoding: result, as: UTF8.self)
   }
 
-  private mutating func lexWord(start: SourceLocation) throws(ThriftIDLError) -> TokenKind {
+  private mutating func lexWord(start: ThriftSourceLocation) throws(ThriftIDLError) -> TokenKind {
     let begin = index
     advance()
     while let byte = peek() {
@@ -160,7 +160,7 @@ struct Lexer {
     }
   }
 
-  private mutating func lexNumber(start: SourceLocation) throws(ThriftIDLError) -> TokenKind {
+  private mutating func lexNumber(start: ThriftSourceLocation) throws(ThriftIDLError) -> TokenKind {
     let begin = index
     var negative = false
     if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {

@@ -41,6 +41,6 @@ enum TokenKind: Equatable, Sendable {
 /// A token with where it starts and the doc comment (`/** ... */`) right before it, if any.
 struct Token: Sendable {
   var kind: TokenKind
-  var location: SourceLocation
+  var location: ThriftSourceLocation
   var doc: String?
 }

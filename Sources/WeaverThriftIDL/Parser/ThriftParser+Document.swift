@@ -28,7 +28,7 @@ extension ThriftParser {
     return document
   }
 
-  private mutating func parseNamespace(at location: SourceLocation) throws(ThriftIDLError) -> ThriftNamespace {
+  private mutating func parseNamespace(at location: ThriftSourceLocation) throws(ThriftIDLError) -> ThriftNamespace {
     let scope: String
     if accept("*") {
       scope = "*"
@@ -116,7 +116,7 @@ extension ThriftParser {
 
   private mutating func parseService(_ start: Token) throws(ThriftIDLError) -> ThriftServiceDefinition {
     let (name, _) = try expectSimpleIdentifier("a service name")
-    var parent: (String, SourceLocation)?
+    var parent: (String, ThriftSourceLocation)?
     if accept(.extends) { parent = try expectIdentifier("the name of the service to extend") }
     try expect("{", "to open the service body")
     var functions: [ThriftFunction] = []

@@ -110,7 +110,7 @@ extension ThriftParser {
     }
   }
 
-  private mutating func parseContainer(_ keyword: ThriftKeyword, at location: SourceLocation) throws(ThriftIDLError) -> ThriftTypeReference {
+  private mutating func parseContainer(_ keyword: ThriftKeyword, at location: ThriftSourceLocation) throws(ThriftIDLError) -> ThriftTypeReference {
     var cppType: String?
     switch keyword {
     case .map:

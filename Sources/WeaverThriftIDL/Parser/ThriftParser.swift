@@ -71,7 +71,7 @@ public struct ThriftParser {
     guard accept(symbol) else { throw unexpected("'\(symbol)' \(context())") }
   }
 
-  mutating func expectIdentifier(_ what: @autoclosure () -> String) throws(ThriftIDLError) -> (String, SourceLocation) {
+  mutating func expectIdentifier(_ what: @autoclosure () -> String) throws(ThriftIDLError) -> (String, ThriftSourceLocation) {
     let token = current
     guard case .identifier(let name) = token.kind else { throw unexpected(what()) }
     _ = advance()
@@ -79,7 +79,7 @@ public struct ThriftParser {
   }
 
   /// Like ``expectIdentifier(_:)`` but rejects dotted names, which only references may use.
-  mutating func expectSimpleIdentifier(_ what: @autoclosure () -> String) throws(ThriftIDLError) -> (String, SourceLocation) {
+  mutating func expectSimpleIdentifier(_ what: @autoclosure () -> String) throws(ThriftIDLError) -> (String, ThriftSourceLocation) {
     let (name, location) = try expectIdentifier(what())
     if name.contains(".") { throw ThriftIDLError(at: location, "name '\(name)' cannot contain a dot") }
     return (name, location)
@@ -95,7 +95,7 @@ public struct ThriftParser {
     ThriftIDLError(at: current.location, "expected \(expected), found \(current.kind.spelling)")
   }
 
-  mutating func warn(_ message: String, at location: SourceLocation) {
+  mutating func warn(_ message: String, at location: ThriftSourceLocation) {
     warnings.append(.warning(at: location, message))
   }
 

@@ -76,7 +76,7 @@ public struct ThriftIDLLoader: Sendable {
       if let include = includedFrom {
         throw ThriftIDLError(at: include.location, "cannot find included file '\(include.path)'")
       }
-      throw ThriftIDLError(at: SourceLocation(file: displayPath, line: 1, column: 1), "cannot read file '\(displayPath)'")
+      throw ThriftIDLError(at: ThriftSourceLocation(file: displayPath, line: 1, column: 1), "cannot read file '\(displayPath)'")
     }
     let parsed = try ThriftParser.parse(text, path: displayPath, options: parserOptions)
     state.warnings += parsed.warnings

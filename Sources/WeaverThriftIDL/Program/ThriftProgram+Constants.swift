@@ -116,7 +116,7 @@ extension ThriftProgram {
 
   /// `Enum.VALUE`, `include.Enum.VALUE`, `CONST` or `include.CONST`.
   private func resolveIdentifier(
-    _ name: String, at location: SourceLocation, as type: ThriftResolvedType, in document: String,
+    _ name: String, at location: ThriftSourceLocation, as type: ThriftResolvedType, in document: String,
     visiting: inout Set<ThriftQualifiedName>
   ) throws(ThriftIDLError) -> ThriftResolvedConst {
     // Like Apache Thrift, an enum-typed constant is looked up by the part after the last dot
@@ -162,7 +162,7 @@ extension ThriftProgram {
     return (enumName, value)
   }
 
-  private func checkRange<T: FixedWidthInteger>(_ number: Int64, _: T.Type, _ name: String, _ location: SourceLocation) throws(ThriftIDLError) -> Int64 {
+  private func checkRange<T: FixedWidthInteger>(_ number: Int64, _: T.Type, _ name: String, _ location: ThriftSourceLocation) throws(ThriftIDLError) -> Int64 {
     guard T(exactly: number) != nil else {
       throw ThriftIDLError(at: location, "value \(number) is out of range for \(name) (\(T.min)...\(T.max))")
     }

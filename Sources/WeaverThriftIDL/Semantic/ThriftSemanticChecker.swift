@@ -15,11 +15,11 @@ final class ThriftSemanticChecker {
     return diagnostics.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
   }
 
-  private func error(_ location: SourceLocation, _ message: String) {
+  private func error(_ location: ThriftSourceLocation, _ message: String) {
     diagnostics.append(.error(at: location, message))
   }
 
-  private func warning(_ location: SourceLocation, _ message: String) {
+  private func warning(_ location: ThriftSourceLocation, _ message: String) {
     diagnostics.append(.warning(at: location, message))
   }
 
@@ -35,7 +35,7 @@ final class ThriftSemanticChecker {
 
   private func check(document key: String) {
     guard let document = program.documents[key] else { return }
-    var seen: [String: SourceLocation] = [:]
+    var seen: [String: ThriftSourceLocation] = [:]
     for definition in document.definitions {
       if let first = seen[definition.name] {
         error(definition.location, "'\(definition.name)' is already defined at \(first)")
@@ -62,7 +62,7 @@ final class ThriftSemanticChecker {
   }
 
   private func check(_ enumeration: ThriftEnumDefinition) {
-    var names: [String: SourceLocation] = [:]
+    var names: [String: ThriftSourceLocation] = [:]
     for value in enumeration.values {
       if let first = names[value.name] {
         error(value.location, "enum \(enumeration.name) already has a value named '\(value.name)' (at \(first))")
@@ -88,7 +88,7 @@ final class ThriftSemanticChecker {
 
   /// Unique names and ids, types that resolve, defaults that fit.
   private func checkFields(_ fields: [ThriftField], owner: String, in key: String) {
-    var names: [String: SourceLocation] = [:]
+    var names: [String: ThriftSourceLocation] = [:]
     var ids: [Int16: String] = [:]
     for field in fields {
       if let first = names[field.name] {
@@ -135,7 +135,7 @@ final class ThriftSemanticChecker {
   }
 
   private func checkFunctions(_ service: ThriftServiceDefinition, inherited: [String: String], in key: String) {
-    var names: [String: SourceLocation] = [:]
+    var names: [String: ThriftSourceLocation] = [:]
     for function in service.functions {
       if let first = names[function.name] {
         error(function.location, "service \(service.name) already has a function named '\(function.name)' (at \(first))")

@@ -1,5 +1,5 @@
 /// A position in an IDL file: the file as it was named, and a 1-based line and column.
-public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+public struct ThriftSourceLocation: Hashable, Sendable, CustomStringConvertible {
   public var file: String
   public var line: Int
   public var column: Int
