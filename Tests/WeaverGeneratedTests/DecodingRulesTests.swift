@@ -6,14 +6,24 @@ import WeaverThrift
 /// How generated code treats what the schema does not promise: missing, unknown, mistyped
 /// and malformed fields.
 @Suite struct DecodingRulesTests {
-  /// Writes a struct by hand, field by field.
-  func encodeStruct(_ protocol: ThriftProtocolID, _ fields: (inout any ThriftProtocolWriter) -> Void) -> ByteBuffer {
-    var writer: any ThriftProtocolWriter = `protocol` == .binary ? ThriftBinaryWriter(buffer: ByteBuffer()) : ThriftCompactWriter(buffer: ByteBuffer())
-    let scope = writer.writeStructBegin()
-    fields(&writer)
-    writer.writeFieldStop()
-    writer.writeStructEnd(scope)
-    return writer.buffer
+  /// A struct written by hand, field by field.
+  struct HandWritten: ThriftWritable {
+    var fields: (inout any ThriftProtocolWriter) -> Void
+
+    func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) {
+      var any: any ThriftProtocolWriter = writer
+      let scope = any.writeStructBegin()
+      fields(&any)
+      any.writeFieldStop()
+      any.writeStructEnd(scope)
+      writer = any as! Writer
+    }
+  }
+
+  func encodeStruct(_ protocol: ThriftProtocolID, _ fields: @escaping (inout any ThriftProtocolWriter) -> Void) -> ByteBuffer {
+    var buffer = ByteBuffer()
+    `protocol`.encode(HandWritten(fields: fields), into: &buffer)
+    return buffer
   }
 
   @Test(arguments: ThriftProtocolID.allCases)

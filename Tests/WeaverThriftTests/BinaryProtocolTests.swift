@@ -4,7 +4,7 @@ import Testing
 
 /// Byte vectors from Apache Thrift's binary protocol spec (doc/specs/thrift-binary-protocol.md).
 @Suite struct BinaryProtocolTests {
-  func written(_ body: (inout ThriftBinaryWriter) -> Void) -> String {
+  func written(_ body: (inout ThriftBinaryWriter<ByteBuffer>) -> Void) -> String {
     var writer = ThriftBinaryWriter(buffer: ByteBuffer())
     body(&writer)
     return writer.buffer.hex
@@ -30,26 +30,37 @@ import Testing
   }
 
   @Test func readsStrictAndNonStrictMessageHeaders() throws {
-    var strict = ThriftBinaryReader(buffer: ByteBuffer(hex: "80010002 00000004 70696e67 0000002a"))
-    #expect(try strict.readMessageBegin() == ThriftMessageHeader(name: "ping", type: .reply, sequenceID: 42))
-    var old = ThriftBinaryReader(buffer: ByteBuffer(hex: "00000004 70696e67 01 00000007"))
-    #expect(try old.readMessageBegin() == ThriftMessageHeader(name: "ping", type: .call, sequenceID: 7))
-    var strictOnly = ThriftBinaryReader(buffer: ByteBuffer(hex: "00000004 70696e67 01 00000007"), strictRead: true)
-    #expect(throws: ThriftProtocolError.self) { try strictOnly.readMessageBegin() }
-    var badVersion = ThriftBinaryReader(buffer: ByteBuffer(hex: "80020001 00000000 00000001"))
-    let error = #expect(throws: ThriftProtocolError.self) { try badVersion.readMessageBegin() }
+    let strict = try withBinaryReader("80010002 00000004 70696e67 0000002a") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    #expect(strict == ThriftMessageHeader(name: "ping", type: .reply, sequenceID: 42))
+    let old = try withBinaryReader("00000004 70696e67 01 00000007") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    #expect(old == ThriftMessageHeader(name: "ping", type: .call, sequenceID: 7))
+    #expect(throws: ThriftProtocolError.self) {
+      try withBinaryReader("00000004 70696e67 01 00000007", strictRead: true) { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    }
+    let error = #expect(throws: ThriftProtocolError.self) {
+      try withBinaryReader("80020001 00000000 00000001") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    }
     #expect(error?.code == .badVersion)
-    var badType = ThriftBinaryReader(buffer: ByteBuffer(hex: "80010009 00000000 00000001"))
-    #expect(throws: ThriftProtocolError.self) { try badType.readMessageBegin() }
+    #expect(throws: ThriftProtocolError.self) {
+      try withBinaryReader("80010009 00000000 00000001") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    }
   }
 
   @Test func readsContainers() throws {
-    var reader = ThriftBinaryReader(buffer: ByteBuffer(hex: "08 00000002 00000001 00000002"))
-    #expect(try [Int32](from: &reader) == [1, 2])
-    var map = ThriftBinaryReader(buffer: ByteBuffer(hex: "0b08 00000001 00000001 61 00000001"))
-    #expect(try [String: Int32](from: &map) == ["a": 1])
-    var set = ThriftBinaryReader(buffer: ByteBuffer(hex: "0b 00000002 00000001 61 00000001 61"))
-    #expect(try Set<String>(from: &set) == ["a"], "a repeated set element is kept once")
+    #expect(try withBinaryReader("08 00000002 00000001 00000002") { reader throws(ThriftProtocolError) in try [Int32](from: &reader) } == [1, 2])
+    #expect(try withBinaryReader("0b08 00000001 00000001 61 00000001") { reader throws(ThriftProtocolError) in try [String: Int32](from: &reader) } == ["a": 1])
+    let set = try withBinaryReader("0b 00000002 00000001 61 00000001 61") { reader throws(ThriftProtocolError) in try Set<String>(from: &reader) }
+    #expect(set == ["a"], "a repeated set element is kept once")
+  }
+
+  @Test func readingAdvancesTheBufferByWhatWasRead() throws {
+    var buffer = ByteBuffer(hex: "00000001 00000002")
+    let first = try ThriftBinaryReader.read(&buffer) { reader throws(ThriftProtocolError) in try reader.readI32() }
+    #expect(first == 1 && buffer.readableBytes == 4)
+    #expect(throws: ThriftProtocolError.self) {
+      try ThriftBinaryReader.read(&buffer) { reader throws(ThriftProtocolError) in try reader.readI64() }
+    }
+    #expect(buffer.readableBytes == 4, "a failed read consumes nothing")
   }
 
   @Test func applicationExceptionEncoding() throws {

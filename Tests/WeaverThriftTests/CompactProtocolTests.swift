@@ -5,7 +5,7 @@ import Testing
 
 /// Byte vectors from Apache Thrift's compact protocol spec (doc/specs/thrift-compact-protocol.md).
 @Suite struct CompactProtocolTests {
-  func written(_ body: (inout ThriftCompactWriter) -> Void) -> String {
+  func written(_ body: (inout ThriftCompactWriter<ByteBuffer>) -> Void) -> String {
     var writer = ThriftCompactWriter(buffer: ByteBuffer())
     body(&writer)
     return writer.buffer.hex
@@ -68,12 +68,14 @@ import Testing
   @Test func messageHeaders() throws {
     let header = ThriftMessageHeader(name: "ping", type: .call, sequenceID: 1)
     #expect(written { $0.writeMessageBegin(header) } == "822101" + "0470696e67")
-    var reader = ThriftCompactReader(buffer: ByteBuffer(hex: "8241ffffffff0f 0470696e67"))
-    #expect(try reader.readMessageBegin() == ThriftMessageHeader(name: "ping", type: .reply, sequenceID: -1))
-    var badID = ThriftCompactReader(buffer: ByteBuffer(hex: "8021010470696e67"))
-    #expect(throws: ThriftProtocolError.self) { try badID.readMessageBegin() }
-    var badVersion = ThriftCompactReader(buffer: ByteBuffer(hex: "82220104"))
-    let error = #expect(throws: ThriftProtocolError.self) { try badVersion.readMessageBegin() }
+    let reply = try withCompactReader("8241ffffffff0f 0470696e67") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    #expect(reply == ThriftMessageHeader(name: "ping", type: .reply, sequenceID: -1))
+    #expect(throws: ThriftProtocolError.self) {
+      try withCompactReader("8021010470696e67") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    }
+    let error = #expect(throws: ThriftProtocolError.self) {
+      try withCompactReader("82220104") { reader throws(ThriftProtocolError) in try reader.readMessageBegin() }
+    }
     #expect(error?.code == .badVersion)
   }
 

@@ -179,16 +179,7 @@ struct StructGenerator {
       body.line("let scope = writer.writeStructBegin()")
       // Apache Thrift writes fields in id order; so do we, for byte-identical output.
       for field in fields.sorted(by: { $0.field.id < $1.field.id }) {
-        let property = "self.\(field.escapedName)"
-        if field.isOptional {
-          body.block("if let value = \(property)") { present in
-            present.line("writer.writeFieldBegin(\(field.wireType), id: \(field.field.id))")
-            present.line("value.write(to: &writer)")
-          }
-        } else {
-          body.line("writer.writeFieldBegin(\(field.wireType), id: \(field.field.id))")
-          body.line("\(property).write(to: &writer)")
-        }
+        body.line("writer.writeField(id: \(field.field.id), self.\(field.escapedName))")
       }
       body.line("writer.writeFieldStop()")
       body.line("writer.writeStructEnd(scope)")

@@ -9,48 +9,61 @@ import Foundation
 /// Reads the Thrift binary protocol: big-endian fixed-width integers, `i32` lengths.
 ///
 /// Accepts both strict message headers (`0x8001` version word) and the old non-strict form
-/// unless ``strictRead`` is set.
+/// unless ``strictRead`` is set. Get one with ``read(_:limits:strictRead:_:)``.
 public struct ThriftBinaryReader: ThriftProtocolReader {
-  public var buffer: ByteBuffer
+  @usableFromInline var input: ThriftInput
   public let limits: ThriftLimits
   /// Reject non-strict (versionless) message headers.
   public var strictRead: Bool
   @usableFromInline var depth = 0
 
   @inlinable
-  public init(buffer: ByteBuffer, limits: ThriftLimits = .default, strictRead: Bool = false) {
-    self.buffer = buffer
+  init(input: ThriftInput, limits: ThriftLimits, strictRead: Bool) {
+    self.input = input
     self.limits = limits
     self.strictRead = strictRead
   }
 
+  /// Runs `body` with a reader over `buffer`'s readable bytes, then advances `buffer` past
+  /// what was read.
+  @inlinable
+  public static func read<Result>(
+    _ buffer: inout ByteBuffer, limits: ThriftLimits = .default, strictRead: Bool = false,
+    _ body: (inout ThriftBinaryReader) throws(ThriftProtocolError) -> Result
+  ) throws(ThriftProtocolError) -> Result {
+    try withThriftInput(&buffer) { input throws(ThriftProtocolError) in
+      var reader = ThriftBinaryReader(input: input, limits: limits, strictRead: strictRead)
+      defer { input = reader.input }
+      return try body(&reader)
+    }
+  }
+
+  @inlinable
+  public var bytesRemaining: Int { input.remaining }
+
   @inlinable
   mutating func readInteger<T: FixedWidthInteger>(_: T.Type, _ what: StaticString) throws(ThriftProtocolError) -> T {
-    guard let value = buffer.readInteger(as: T.self) else {
-      throw .endOfInput(what, needed: MemoryLayout<T>.size, available: buffer.readableBytes)
-    }
-    return value
+    try input.readBigEndian(T.self, what)
   }
 
   @inlinable
   mutating func readType() throws(ThriftProtocolError) -> ThriftType {
     let raw = try readInteger(UInt8.self, "type id")
-    guard let type = ThriftType(rawValue: raw), type.isValueType else { throw .unknownType(raw) }
+    guard let type = ThriftType.valueType(wire: raw) else { throw .unknownType(raw) }
     return type
   }
 
   /// The fewest bytes a value of `type` takes in this protocol.
   @inlinable
   static func minimumSize(of type: ThriftType) -> Int {
-    switch type {
-    case .bool, .byte, .struct, .stop, .void: return 1
-    case .i16: return 2
-    case .i32: return 4
-    case .i64, .double: return 8
-    case .string: return 4
-    case .list, .set: return 5
-    case .map: return 6
-    case .uuid: return 16
+    switch type.rawValue {
+    case 6: return 2  // i16
+    case 8, 11: return 4  // i32; string (its length)
+    case 4, 10: return 8  // double, i64
+    case 14, 15: return 5  // set, list
+    case 13: return 6  // map
+    case 16: return 16  // uuid
+    default: return 1  // bool, byte, struct
     }
   }
 
@@ -69,7 +82,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
       guard !strictRead else {
         throw ThriftProtocolError(.badVersion, "message header has no protocol version (strict read)")
       }
-      name = try buffer.readThriftString(length: checkedLength(Int64(first), limits: limits))
+      name = try input.readString(checkedLength(Int64(first), limits: limits))
       rawType = try readInteger(UInt8.self, "message type")
     }
     guard let type = ThriftMessageType(rawValue: rawType) else {
@@ -95,7 +108,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
   public mutating func readFieldBegin() throws(ThriftProtocolError) -> ThriftFieldHeader {
     let raw = try readInteger(UInt8.self, "field header")
     if raw == 0 { return ThriftFieldHeader(type: .stop, id: 0) }
-    guard let type = ThriftType(rawValue: raw), type.isValueType else { throw .unknownType(raw) }
+    guard let type = ThriftType.valueType(wire: raw) else { throw .unknownType(raw) }
     return ThriftFieldHeader(type: type, id: try readInteger(Int16.self, "field id"))
   }
 
@@ -104,7 +117,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
     let elementType = try readType()
     let count = try checkedCount(
       Int64(readInteger(Int32.self, "list size")), minimumElementSize: Self.minimumSize(of: elementType),
-      available: buffer.readableBytes, limits: limits, what: "list")
+      available: input.remaining, limits: limits, what: "list")
     return ThriftCollectionHeader(elementType: elementType, count: count)
   }
 
@@ -113,7 +126,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
     let elementType = try readType()
     let count = try checkedCount(
       Int64(readInteger(Int32.self, "set size")), minimumElementSize: Self.minimumSize(of: elementType),
-      available: buffer.readableBytes, limits: limits, what: "set")
+      available: input.remaining, limits: limits, what: "set")
     return ThriftCollectionHeader(elementType: elementType, count: count)
   }
 
@@ -124,7 +137,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
     let count = try checkedCount(
       Int64(readInteger(Int32.self, "map size")),
       minimumElementSize: Self.minimumSize(of: keyType) + Self.minimumSize(of: valueType),
-      available: buffer.readableBytes, limits: limits, what: "map")
+      available: input.remaining, limits: limits, what: "map")
     return ThriftMapHeader(keyType: keyType, valueType: valueType, count: count)
   }
 
@@ -157,21 +170,21 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
 
   @inlinable
   public mutating func readString() throws(ThriftProtocolError) -> String {
-    try buffer.readThriftString(length: readLength())
+    try input.readString(readLength())
   }
 
   @inlinable
   public mutating func readBinary() throws(ThriftProtocolError) -> Data {
-    try buffer.readThriftData(length: readLength())
+    try input.readData(readLength())
   }
 
   @inlinable
   public mutating func readBinaryBuffer() throws(ThriftProtocolError) -> ByteBuffer {
-    try buffer.readThriftSlice(length: readLength())
+    try input.readSlice(readLength())
   }
 
   @inlinable
   public mutating func readUUID() throws(ThriftProtocolError) -> UUID {
-    try buffer.readThriftUUID()
+    try input.readUUID()
   }
 }

@@ -7,18 +7,18 @@ import Foundation
 #endif
 
 /// Writes the Thrift binary protocol, with strict (versioned) message headers.
-public struct ThriftBinaryWriter: ThriftProtocolWriter {
-  public var buffer: ByteBuffer
+public struct ThriftBinaryWriter<Output: ThriftOutput>: ThriftProtocolWriter {
+  public var output: Output
 
   @inlinable
-  public init(buffer: ByteBuffer) {
-    self.buffer = buffer
+  public init(output: Output) {
+    self.output = output
   }
 
   public mutating func writeMessageBegin(_ header: ThriftMessageHeader) {
-    buffer.writeInteger(UInt32(0x8001_0000) | UInt32(header.type.rawValue))
+    output.writeBigEndian(UInt32(0x8001_0000) | UInt32(header.type.rawValue))
     writeString(header.name)
-    buffer.writeInteger(header.sequenceID)
+    output.writeBigEndian(header.sequenceID)
   }
 
   @inlinable
@@ -29,17 +29,17 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter {
 
   @inlinable
   public mutating func writeFieldBegin(_ type: ThriftType, id: Int16) {
-    buffer.writeInteger(type.rawValue)
-    buffer.writeInteger(id)
+    output.writeByte(type.rawValue)
+    output.writeBigEndian(id)
   }
 
   @inlinable
-  public mutating func writeFieldStop() { buffer.writeInteger(UInt8(0)) }
+  public mutating func writeFieldStop() { output.writeByte(0) }
 
   @inlinable
   public mutating func writeListBegin(_ elementType: ThriftType, count: Int) {
-    buffer.writeInteger(elementType.rawValue)
-    buffer.writeInteger(Int32(truncatingIfNeeded: count))
+    output.writeByte(elementType.rawValue)
+    output.writeBigEndian(Int32(truncatingIfNeeded: count))
   }
 
   @inlinable
@@ -49,50 +49,60 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter {
 
   @inlinable
   public mutating func writeMapBegin(keyType: ThriftType, valueType: ThriftType, count: Int) {
-    buffer.writeInteger(UInt16(keyType.rawValue) << 8 | UInt16(valueType.rawValue))
-    buffer.writeInteger(Int32(truncatingIfNeeded: count))
+    output.writeBigEndian(UInt16(keyType.rawValue) << 8 | UInt16(valueType.rawValue))
+    output.writeBigEndian(Int32(truncatingIfNeeded: count))
   }
 
   @inlinable
-  public mutating func writeBool(_ value: Bool) { buffer.writeInteger(UInt8(value ? 1 : 0)) }
+  public mutating func writeBool(_ value: Bool) { output.writeByte(value ? 1 : 0) }
 
   @inlinable
-  public mutating func writeByte(_ value: Int8) { buffer.writeInteger(value) }
+  public mutating func writeByte(_ value: Int8) { output.writeByte(UInt8(bitPattern: value)) }
 
   @inlinable
-  public mutating func writeI16(_ value: Int16) { buffer.writeInteger(value) }
+  public mutating func writeI16(_ value: Int16) { output.writeBigEndian(value) }
 
   @inlinable
-  public mutating func writeI32(_ value: Int32) { buffer.writeInteger(value) }
+  public mutating func writeI32(_ value: Int32) { output.writeBigEndian(value) }
 
   @inlinable
-  public mutating func writeI64(_ value: Int64) { buffer.writeInteger(value) }
+  public mutating func writeI64(_ value: Int64) { output.writeBigEndian(value) }
 
   @inlinable
-  public mutating func writeDouble(_ value: Double) { buffer.writeInteger(value.bitPattern) }
+  public mutating func writeDouble(_ value: Double) { output.writeBigEndian(value.bitPattern) }
 
   @inlinable
   public mutating func writeString(_ value: String) {
-    var value = value
-    value.withUTF8 { utf8 in
-      buffer.writeInteger(Int32(truncatingIfNeeded: utf8.count))
-      buffer.writeBytes(UnsafeRawBufferPointer(utf8))
-    }
+    let length = value.utf8.count
+    output.writeBigEndian(Int32(truncatingIfNeeded: length))
+    output.writeUTF8(value, length: length)
   }
+
 
   @inlinable
   public mutating func writeBinary(_ value: Data) {
-    buffer.writeInteger(Int32(truncatingIfNeeded: value.count))
-    buffer.writeThriftData(value)
+    output.writeBigEndian(Int32(truncatingIfNeeded: value.count))
+    value.withUnsafeBytes { output.writeBytes($0) }
   }
 
   @inlinable
   public mutating func writeBinary(_ value: ByteBuffer) {
-    buffer.writeInteger(Int32(truncatingIfNeeded: value.readableBytes))
-    var value = value
-    buffer.writeBuffer(&value)
+    output.writeBigEndian(Int32(truncatingIfNeeded: value.readableBytes))
+    value.withUnsafeReadableBytes { output.writeBytes($0) }
   }
 
   @inlinable
-  public mutating func writeUUID(_ value: UUID) { buffer.writeThriftUUID(value) }
+  public mutating func writeUUID(_ value: UUID) { withUnsafeBytes(of: value.uuid) { output.writeBytes($0) } }
+}
+
+extension ThriftBinaryWriter where Output == ByteBuffer {
+  /// A writer that appends to `buffer`.
+  @inlinable
+  public init(buffer: ByteBuffer) {
+    self.init(output: buffer)
+  }
+
+  /// Everything written so far.
+  @inlinable
+  public var buffer: ByteBuffer { output }
 }

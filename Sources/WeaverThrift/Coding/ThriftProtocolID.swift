@@ -20,32 +20,41 @@ public enum ThriftProtocolID: UInt8, Sendable, Hashable, CaseIterable, CustomStr
   ) throws(ThriftProtocolError) -> Value {
     switch self {
     case .binary:
-      var reader = ThriftBinaryReader(buffer: buffer, limits: limits)
-      let value = try Value(from: &reader)
-      buffer = reader.buffer
-      return value
+      return try ThriftBinaryReader.read(&buffer, limits: limits) { reader throws(ThriftProtocolError) in
+        try Value(from: &reader)
+      }
     case .compact:
-      var reader = ThriftCompactReader(buffer: buffer, limits: limits)
-      let value = try Value(from: &reader)
-      buffer = reader.buffer
-      return value
+      return try ThriftCompactReader.read(&buffer, limits: limits) { reader throws(ThriftProtocolError) in
+        try Value(from: &reader)
+      }
     }
   }
 
   /// Appends the encoding of `value` to `buffer`.
+  ///
+  /// Counts the encoded size first, reserves it once, then writes without per-value
+  /// capacity checks (see ``ThriftOutput``).
   @inlinable
-  public func encode<Value: ThriftValue>(_ value: Value, into buffer: inout ByteBuffer) {
+  public func encode<Value: ThriftWritable>(_ value: Value, into buffer: inout ByteBuffer) {
     switch self {
     case .binary:
-      var writer = ThriftBinaryWriter(buffer: buffer)
-      buffer = ByteBuffer.thriftEmpty
-      value.write(to: &writer)
-      buffer = writer.buffer
+      var counter = ThriftBinaryWriter(output: ThriftByteCounter())
+      value.write(to: &counter)
+      let size = counter.output.count
+      buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
+        var writer = ThriftBinaryWriter(output: ThriftReservedOutput(memory))
+        value.write(to: &writer)
+        return size
+      }
     case .compact:
-      var writer = ThriftCompactWriter(buffer: buffer)
-      buffer = ByteBuffer.thriftEmpty
-      value.write(to: &writer)
-      buffer = writer.buffer
+      var counter = ThriftCompactWriter(output: ThriftByteCounter())
+      value.write(to: &counter)
+      let size = counter.output.count
+      buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
+        var writer = ThriftCompactWriter(output: ThriftReservedOutput(memory))
+        value.write(to: &writer)
+        return size
+      }
     }
   }
 
@@ -53,38 +62,18 @@ public enum ThriftProtocolID: UInt8, Sendable, Hashable, CaseIterable, CustomStr
   public func readMessageBegin(from buffer: inout ByteBuffer, limits: ThriftLimits = .default) throws(ThriftProtocolError) -> ThriftMessageHeader {
     switch self {
     case .binary:
-      var reader = ThriftBinaryReader(buffer: buffer, limits: limits)
-      let header = try reader.readMessageBegin()
-      buffer = reader.buffer
-      return header
+      return try ThriftBinaryReader.read(&buffer, limits: limits) { reader throws(ThriftProtocolError) in
+        try reader.readMessageBegin()
+      }
     case .compact:
-      var reader = ThriftCompactReader(buffer: buffer, limits: limits)
-      let header = try reader.readMessageBegin()
-      buffer = reader.buffer
-      return header
+      return try ThriftCompactReader.read(&buffer, limits: limits) { reader throws(ThriftProtocolError) in
+        try reader.readMessageBegin()
+      }
     }
   }
 
   /// Appends a message header to `buffer`.
   public func writeMessageBegin(_ header: ThriftMessageHeader, into buffer: inout ByteBuffer) {
-    switch self {
-    case .binary:
-      var writer = ThriftBinaryWriter(buffer: buffer)
-      buffer = ByteBuffer.thriftEmpty
-      writer.writeMessageBegin(header)
-      buffer = writer.buffer
-    case .compact:
-      var writer = ThriftCompactWriter(buffer: buffer)
-      buffer = ByteBuffer.thriftEmpty
-      writer.writeMessageBegin(header)
-      buffer = writer.buffer
-    }
+    encode(header, into: &buffer)
   }
-}
-
-extension ByteBuffer {
-  /// A shared empty buffer to park in a variable while its real buffer is lent to a writer,
-  /// so the writer holds the only reference and appends without copying.
-  @usableFromInline
-  static let thriftEmpty = ByteBufferAllocator().buffer(capacity: 0)
 }

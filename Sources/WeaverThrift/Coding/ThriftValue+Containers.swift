@@ -1,5 +1,5 @@
 /// Thrift `list<T>`.
-extension Array: ThriftValue where Element: ThriftValue {
+extension Array: ThriftWritable, ThriftValue where Element: ThriftValue {
   @inlinable public static var thriftType: ThriftType { .list }
 
   @inlinable
@@ -16,12 +16,13 @@ extension Array: ThriftValue where Element: ThriftValue {
   @inlinable
   public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) {
     writer.writeListBegin(Element.thriftType, count: count)
-    for element in self { element.write(to: &writer) }
+    // Index, don't iterate: iteration copies (and retains) each element.
+    for index in indices { self[index].write(to: &writer) }
   }
 }
 
 /// Thrift `set<T>`. A repeated element on the wire is kept once.
-extension Set: ThriftValue where Element: ThriftValue {
+extension Set: ThriftWritable, ThriftValue where Element: ThriftValue {
   @inlinable public static var thriftType: ThriftType { .set }
 
   @inlinable
@@ -42,7 +43,7 @@ extension Set: ThriftValue where Element: ThriftValue {
 }
 
 /// Thrift `map<K, V>`. A repeated key on the wire keeps its last value.
-extension Dictionary: ThriftValue where Key: ThriftValue, Value: ThriftValue {
+extension Dictionary: ThriftWritable, ThriftValue where Key: ThriftValue, Value: ThriftValue {
   @inlinable public static var thriftType: ThriftType { .map }
 
   @inlinable

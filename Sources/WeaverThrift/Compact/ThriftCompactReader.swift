@@ -8,8 +8,10 @@ import Foundation
 
 /// Reads the Thrift compact protocol: zigzag varints, field-id deltas, bools folded into
 /// field headers, little-endian doubles (Apache `doc/specs/thrift-compact-protocol.md`).
+///
+/// Get one with ``read(_:limits:_:)``.
 public struct ThriftCompactReader: ThriftProtocolReader {
-  public var buffer: ByteBuffer
+  @usableFromInline var input: ThriftInput
   public let limits: ThriftLimits
   @usableFromInline var depth = 0
   @usableFromInline var lastFieldID: Int16 = 0
@@ -17,23 +19,45 @@ public struct ThriftCompactReader: ThriftProtocolReader {
   @usableFromInline var pendingBool: UInt8 = 0
 
   @inlinable
-  public init(buffer: ByteBuffer, limits: ThriftLimits = .default) {
-    self.buffer = buffer
+  init(input: ThriftInput, limits: ThriftLimits) {
+    self.input = input
     self.limits = limits
   }
 
+  /// Runs `body` with a reader over `buffer`'s readable bytes, then advances `buffer` past
+  /// what was read.
+  @inlinable
+  public static func read<Result>(
+    _ buffer: inout ByteBuffer, limits: ThriftLimits = .default,
+    _ body: (inout ThriftCompactReader) throws(ThriftProtocolError) -> Result
+  ) throws(ThriftProtocolError) -> Result {
+    try withThriftInput(&buffer) { input throws(ThriftProtocolError) in
+      var reader = ThriftCompactReader(input: input, limits: limits)
+      defer { input = reader.input }
+      return try body(&reader)
+    }
+  }
+
+  @inlinable
+  public var bytesRemaining: Int { input.remaining }
+
   @inlinable
   mutating func readRawByte(_ what: StaticString) throws(ThriftProtocolError) -> UInt8 {
-    guard let byte = buffer.readInteger(as: UInt8.self) else {
-      throw .endOfInput(what, needed: 1, available: 0)
-    }
-    return byte
+    try input.readByte(what)
   }
 
   @inlinable
   mutating func readVarint64(_ what: StaticString) throws(ThriftProtocolError) -> UInt64 {
-    var result: UInt64 = 0
-    var shift: UInt64 = 0
+    // Most varints (field ids, lengths, small numbers) are one byte.
+    let first = try readRawByte(what)
+    if first < 0x80 { return UInt64(first) }
+    return try readVarintContinuation(first, what)
+  }
+
+  @inlinable
+  mutating func readVarintContinuation(_ first: UInt8, _ what: StaticString) throws(ThriftProtocolError) -> UInt64 {
+    var result = UInt64(first & 0x7F)
+    var shift: UInt64 = 7
     while true {
       let byte = try readRawByte(what)
       result |= UInt64(byte & 0x7F) << shift
@@ -112,7 +136,7 @@ public struct ThriftCompactReader: ThriftProtocolReader {
     if count == 15 { count = Int64(Int32(bitPattern: try readVarint32(what))) }
     let checked = try checkedCount(
       count, minimumElementSize: ThriftCompactType.minimumSize(of: elementType),
-      available: buffer.readableBytes, limits: limits, what: what)
+      available: input.remaining, limits: limits, what: what)
     return ThriftCollectionHeader(elementType: elementType, count: checked)
   }
 
@@ -135,7 +159,7 @@ public struct ThriftCompactReader: ThriftProtocolReader {
     let valueType = try ThriftCompactType.type(for: types & 0x0F)
     let checked = try checkedCount(
       count, minimumElementSize: ThriftCompactType.minimumSize(of: keyType) + ThriftCompactType.minimumSize(of: valueType),
-      available: buffer.readableBytes, limits: limits, what: "map")
+      available: input.remaining, limits: limits, what: "map")
     return ThriftMapHeader(keyType: keyType, valueType: valueType, count: checked)
   }
 
@@ -174,10 +198,7 @@ public struct ThriftCompactReader: ThriftProtocolReader {
 
   @inlinable
   public mutating func readDouble() throws(ThriftProtocolError) -> Double {
-    guard let bits = buffer.readInteger(endianness: .little, as: UInt64.self) else {
-      throw .endOfInput("double", needed: 8, available: buffer.readableBytes)
-    }
-    return Double(bitPattern: bits)
+    Double(bitPattern: try input.readLittleEndian("double"))
   }
 
   @inlinable
@@ -187,21 +208,21 @@ public struct ThriftCompactReader: ThriftProtocolReader {
 
   @inlinable
   public mutating func readString() throws(ThriftProtocolError) -> String {
-    try buffer.readThriftString(length: readLength())
+    try input.readString(readLength())
   }
 
   @inlinable
   public mutating func readBinary() throws(ThriftProtocolError) -> Data {
-    try buffer.readThriftData(length: readLength())
+    try input.readData(readLength())
   }
 
   @inlinable
   public mutating func readBinaryBuffer() throws(ThriftProtocolError) -> ByteBuffer {
-    try buffer.readThriftSlice(length: readLength())
+    try input.readSlice(readLength())
   }
 
   @inlinable
   public mutating func readUUID() throws(ThriftProtocolError) -> UUID {
-    try buffer.readThriftUUID()
+    try input.readUUID()
   }
 }

@@ -8,49 +8,43 @@ enum ThriftCompactType {
   /// container headers.
   @inlinable
   static func id(for type: ThriftType) -> UInt8 {
-    switch type {
-    case .stop, .void: return 0
-    case .bool: return 1
-    case .byte: return 3
-    case .i16: return 4
-    case .i32: return 5
-    case .i64: return 6
-    case .double: return 7
-    case .string: return 8
-    case .list: return 9
-    case .set: return 10
-    case .map: return 11
-    case .struct: return 12
-    case .uuid: return 13
+    switch type.rawValue {
+    case 2: return 1  // bool
+    case 3: return 3  // byte
+    case 6: return 4  // i16
+    case 8: return 5  // i32
+    case 10: return 6  // i64
+    case 4: return 7  // double
+    case 11: return 8  // string, binary
+    case 15: return 9  // list
+    case 14: return 10  // set
+    case 13: return 11  // map
+    case 12: return 12  // struct
+    case 16: return 13  // uuid
+    default: return 0  // stop, void
     }
   }
 
   /// The type for a compact id; both boolean ids are `.bool`.
   @inlinable
   static func type(for id: UInt8) throws(ThriftProtocolError) -> ThriftType {
-    switch id {
-    case 1, 2: return .bool
-    case 3: return .byte
-    case 4: return .i16
-    case 5: return .i32
-    case 6: return .i64
-    case 7: return .double
-    case 8: return .string
-    case 9: return .list
-    case 10: return .set
-    case 11: return .map
-    case 12: return .struct
-    case 13: return .uuid
-    default: throw .unknownType(id)
-    }
+    // The binary-protocol id for each compact id, a byte each, lowest byte first (0xFF: none).
+    // ids 0...7: none, bool, bool, byte, i16, i32, i64, double
+    let low: UInt64 = 0x040A_0806_0302_02FF
+    // ids 8...15: string, list, set, map, struct, uuid, none, none
+    let high: UInt64 = 0xFFFF_100C_0D0E_0F0B
+    guard id < 16 else { throw .unknownType(id) }
+    let raw = UInt8(truncatingIfNeeded: (id < 8 ? low : high) >> (UInt64(id & 7) * 8))
+    guard raw != 0xFF else { throw .unknownType(id) }
+    return ThriftType(unchecked: raw)
   }
 
   /// The fewest bytes a value of `type` takes in the compact protocol.
   @inlinable
   static func minimumSize(of type: ThriftType) -> Int {
-    switch type {
-    case .double: return 8
-    case .uuid: return 16
+    switch type.rawValue {
+    case 4: return 8  // double
+    case 16: return 16  // uuid
     default: return 1
     }
   }

@@ -7,40 +7,27 @@ import Foundation
 #endif
 
 /// Writes the Thrift compact protocol, byte for byte as Apache Thrift's implementations do.
-public struct ThriftCompactWriter: ThriftProtocolWriter {
-  public var buffer: ByteBuffer
+public struct ThriftCompactWriter<Output: ThriftOutput>: ThriftProtocolWriter {
+  public var output: Output
   @usableFromInline var lastFieldID: Int16 = 0
   /// The id of a bool field whose header waits for its value (the value goes in the header).
   @usableFromInline var pendingBoolFieldID: Int16 = 0
   @usableFromInline var hasPendingBool = false
 
   @inlinable
-  public init(buffer: ByteBuffer) {
-    self.buffer = buffer
+  public init(output: Output) {
+    self.output = output
   }
 
   @inlinable
-  mutating func writeVarint(_ value: UInt64) {
-    var value = value
-    while value >= 0x80 {
-      buffer.writeInteger(UInt8(truncatingIfNeeded: value) | 0x80)
-      value >>= 7
-    }
-    buffer.writeInteger(UInt8(value))
-  }
+  mutating func writeVarint(_ value: UInt64) { output.writeVarint(value) }
 
   @inlinable
-  mutating func writeVarint(_ value: UInt32) {
-    if value < 0x80 {
-      buffer.writeInteger(UInt8(value))
-    } else {
-      writeVarint(UInt64(value))
-    }
-  }
+  mutating func writeVarint(_ value: UInt32) { output.writeVarint(UInt64(value)) }
 
   public mutating func writeMessageBegin(_ header: ThriftMessageHeader) {
-    buffer.writeInteger(UInt8(0x82))
-    buffer.writeInteger(UInt8(1) | (header.type.rawValue << 5))
+    output.writeByte(0x82)
+    output.writeByte(1 | (header.type.rawValue << 5))
     writeVarint(UInt32(bitPattern: header.sequenceID))
     writeString(header.name)
   }
@@ -61,9 +48,9 @@ public struct ThriftCompactWriter: ThriftProtocolWriter {
   mutating func writeFieldHeader(_ compactType: UInt8, id: Int16) {
     let delta = Int(id) - Int(lastFieldID)
     if delta > 0 && delta <= 15 {
-      buffer.writeInteger(UInt8(delta) << 4 | compactType)
+      output.writeByte(UInt8(delta) << 4 | compactType)
     } else {
-      buffer.writeInteger(compactType)
+      output.writeByte(compactType)
       writeI16(id)
     }
     lastFieldID = id
@@ -80,15 +67,15 @@ public struct ThriftCompactWriter: ThriftProtocolWriter {
   }
 
   @inlinable
-  public mutating func writeFieldStop() { buffer.writeInteger(UInt8(0)) }
+  public mutating func writeFieldStop() { output.writeByte(0) }
 
   @inlinable
   mutating func writeCollectionBegin(_ elementType: ThriftType, count: Int) {
     let typeID = ThriftCompactType.id(for: elementType)
     if count < 15 {
-      buffer.writeInteger(UInt8(count) << 4 | typeID)
+      output.writeByte(UInt8(count) << 4 | typeID)
     } else {
-      buffer.writeInteger(0xF0 | typeID)
+      output.writeByte(0xF0 | typeID)
       writeVarint(UInt32(truncatingIfNeeded: count))
     }
   }
@@ -106,10 +93,10 @@ public struct ThriftCompactWriter: ThriftProtocolWriter {
   @inlinable
   public mutating func writeMapBegin(keyType: ThriftType, valueType: ThriftType, count: Int) {
     if count == 0 {
-      buffer.writeInteger(UInt8(0))
+      output.writeByte(0)
     } else {
       writeVarint(UInt32(truncatingIfNeeded: count))
-      buffer.writeInteger(ThriftCompactType.id(for: keyType) << 4 | ThriftCompactType.id(for: valueType))
+      output.writeByte(ThriftCompactType.id(for: keyType) << 4 | ThriftCompactType.id(for: valueType))
     }
   }
 
@@ -120,12 +107,12 @@ public struct ThriftCompactWriter: ThriftProtocolWriter {
       hasPendingBool = false
       writeFieldHeader(typeID, id: pendingBoolFieldID)
     } else {
-      buffer.writeInteger(typeID)
+      output.writeByte(typeID)
     }
   }
 
   @inlinable
-  public mutating func writeByte(_ value: Int8) { buffer.writeInteger(value) }
+  public mutating func writeByte(_ value: Int8) { output.writeByte(UInt8(bitPattern: value)) }
 
   @inlinable
   public mutating func writeI16(_ value: Int16) { writeVarint(ThriftCompactType.zigzag(Int32(value))) }
@@ -138,31 +125,41 @@ public struct ThriftCompactWriter: ThriftProtocolWriter {
 
   @inlinable
   public mutating func writeDouble(_ value: Double) {
-    buffer.writeInteger(value.bitPattern, endianness: .little)
+    output.writeLittleEndian(value.bitPattern)
   }
 
   @inlinable
   public mutating func writeString(_ value: String) {
-    var value = value
-    value.withUTF8 { utf8 in
-      writeVarint(UInt32(truncatingIfNeeded: utf8.count))
-      buffer.writeBytes(UnsafeRawBufferPointer(utf8))
-    }
+    let length = value.utf8.count
+    writeVarint(UInt32(truncatingIfNeeded: length))
+    output.writeUTF8(value, length: length)
   }
+
 
   @inlinable
   public mutating func writeBinary(_ value: Data) {
     writeVarint(UInt32(truncatingIfNeeded: value.count))
-    buffer.writeThriftData(value)
+    value.withUnsafeBytes { output.writeBytes($0) }
   }
 
   @inlinable
   public mutating func writeBinary(_ value: ByteBuffer) {
     writeVarint(UInt32(truncatingIfNeeded: value.readableBytes))
-    var value = value
-    buffer.writeBuffer(&value)
+    value.withUnsafeReadableBytes { output.writeBytes($0) }
   }
 
   @inlinable
-  public mutating func writeUUID(_ value: UUID) { buffer.writeThriftUUID(value) }
+  public mutating func writeUUID(_ value: UUID) { withUnsafeBytes(of: value.uuid) { output.writeBytes($0) } }
+}
+
+extension ThriftCompactWriter where Output == ByteBuffer {
+  /// A writer that appends to `buffer`.
+  @inlinable
+  public init(buffer: ByteBuffer) {
+    self.init(output: buffer)
+  }
+
+  /// Everything written so far.
+  @inlinable
+  public var buffer: ByteBuffer { output }
 }

@@ -19,6 +19,12 @@ public struct ThriftMessageHeader: Hashable, Sendable {
   }
 }
 
+extension ThriftMessageHeader: ThriftWritable {
+  public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) {
+    writer.writeMessageBegin(self)
+  }
+}
+
 /// The header of a field as read from the wire; `type == .stop` ends a struct.
 public struct ThriftFieldHeader: Hashable, Sendable {
   public var type: ThriftType

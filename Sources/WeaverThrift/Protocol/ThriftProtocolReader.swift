@@ -14,8 +14,8 @@ import Foundation
 /// the bytes left before anything is allocated, and every failure is a
 /// ``ThriftProtocolError``.
 public protocol ThriftProtocolReader {
-  /// The bytes not read yet.
-  var buffer: ByteBuffer { get }
+  /// How many bytes are left to read.
+  var bytesRemaining: Int { get }
   var limits: ThriftLimits { get }
 
   mutating func readMessageBegin() throws(ThriftProtocolError) -> ThriftMessageHeader
@@ -49,8 +49,6 @@ extension ThriftProtocolReader {
   @inlinable
   public mutating func skip(_ type: ThriftType) throws(ThriftProtocolError) {
     switch type {
-    case .stop, .void:
-      throw ThriftProtocolError(.invalidData, "cannot skip a value of type \(type)")
     case .bool: _ = try readBool()
     case .byte: _ = try readByte()
     case .i16: _ = try readI16()
@@ -79,6 +77,8 @@ extension ThriftProtocolReader {
         try skip(header.keyType)
         try skip(header.valueType)
       }
+    default:
+      throw ThriftProtocolError(.invalidData, "cannot skip a value of type \(type)")
     }
   }
 }

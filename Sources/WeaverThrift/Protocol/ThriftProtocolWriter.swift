@@ -6,13 +6,10 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Writes Thrift values into a `ByteBuffer`. ``ThriftBinaryWriter`` and
+/// Writes Thrift values to a ``ThriftOutput``. ``ThriftBinaryWriter`` and
 /// ``ThriftCompactWriter`` conform. Writing cannot fail: every Swift value of a generated
 /// type has an encoding.
 public protocol ThriftProtocolWriter {
-  /// Everything written so far.
-  var buffer: ByteBuffer { get }
-
   mutating func writeMessageBegin(_ header: ThriftMessageHeader)
   /// Enters a struct; pass the result to ``writeStructEnd(_:)``.
   mutating func writeStructBegin() -> ThriftStructScope
@@ -34,4 +31,23 @@ public protocol ThriftProtocolWriter {
   mutating func writeBinary(_ value: Data)
   mutating func writeBinary(_ value: ByteBuffer)
   mutating func writeUUID(_ value: UUID)
+}
+
+extension ThriftProtocolWriter {
+  /// Writes a field: its header, then its value. Generated code calls this; taking the
+  /// value as a (borrowed) argument spares a retain per field.
+  @inlinable
+  public mutating func writeField<Value: ThriftValue>(id: Int16, _ value: Value) {
+    writeFieldBegin(Value.thriftType, id: id)
+    value.write(to: &self)
+  }
+
+  /// Writes an optional field if it is set.
+  @inlinable
+  public mutating func writeField<Value: ThriftValue>(id: Int16, _ value: Value?) {
+    // Optional chaining writes the wrapped value in place; binding it would copy it.
+    guard value != nil else { return }
+    writeFieldBegin(Value.thriftType, id: id)
+    value?.write(to: &self)
+  }
 }

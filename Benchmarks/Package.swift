@@ -1,0 +1,23 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so that building CloudWeaver (and its tests) does
+// not build them. Run them with Benchmarks/run-codec-bench.
+import PackageDescription
+
+let package = Package(
+  name: "CloudWeaverBenchmarks",
+  platforms: [.macOS(.v15)],
+  dependencies: [
+    .package(name: "CloudWeaver", path: ".."),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+  ],
+  targets: [
+    .executableTarget(
+      name: "CodecBenchmark",
+      dependencies: [
+        .product(name: "WeaverThrift", package: "CloudWeaver"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      plugins: [.plugin(name: "WeaverThriftPlugin", package: "CloudWeaver")]
+    ),
+  ]
+)
