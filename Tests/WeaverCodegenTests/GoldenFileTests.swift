@@ -42,3 +42,33 @@ import WeaverThriftIDL
     #expect(packageCode.contains("package struct Point: ThriftStruct {"))
   }
 }
+
+/// What `weaver gen` and the plugin's tool run: files written, unchanged files left alone,
+/// every error reported.
+@Suite struct CodegenRunnerTests {
+  @Test func writesFilesAndLeavesUnchangedOnesAlone() throws {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-runner-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let request = ThriftCodegenRequest(
+      files: [GoldenFileTests.directory.appendingPathComponent("Calculator.thrift").path], outputDirectory: output.path,
+      recursive: true)
+    let first = try ThriftCodegenRunner.run(request)
+    #expect(first.generated.map { ($0 as NSString).lastPathComponent } == ["Shapes.thrift.swift", "Calculator.thrift.swift"])
+    #expect(first.written == first.generated)
+    let second = try ThriftCodegenRunner.run(request)
+    #expect(second.written.isEmpty, "unchanged output is not rewritten, so incremental builds stay incremental")
+  }
+
+  @Test func reportsEveryErrorWithItsLocation() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-runner-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let idl = directory.appendingPathComponent("bad.thrift")
+    try "struct S {\n  1: Missing m\n}\nconst i8 X = 300\n".write(to: idl, atomically: true, encoding: .utf8)
+    let error = #expect(throws: ThriftCodegenError.self) {
+      try ThriftCodegenRunner.run(ThriftCodegenRequest(files: [idl.path], outputDirectory: directory.appendingPathComponent("out").path))
+    }
+    #expect(error?.description == "\(idl.path):2:6: error: unknown type 'Missing'\n\(idl.path):4:14: error: value 300 is out of range for i8 (-128...127)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path), "nothing is written when the IDL has errors")
+  }
+}

@@ -7,7 +7,7 @@ import WeaverThrift
 /// and malformed fields.
 @Suite struct DecodingRulesTests {
   /// A struct written by hand, field by field.
-  struct HandWritten: ThriftWritable {
+  struct HandWritten: ThriftEncodable {
     var fields: (inout any ThriftProtocolWriter) -> Void
 
     func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) {

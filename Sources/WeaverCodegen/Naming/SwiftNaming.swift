@@ -93,9 +93,9 @@ enum SwiftNaming {
   static let reservedTypeNames: Set<String> = [
     "Any", "Self", "Type", "Protocol", "Bool", "Int", "Int8", "Int16", "Int32", "Int64", "UInt8", "Double", "String",
     "Data", "UUID", "Set", "Array", "Dictionary", "Optional", "Error", "Never", "Void", "Sendable", "Hashable",
-    "Equatable", "CaseIterable", "Hasher", "ByteBuffer", "TApplicationException", "ThriftValue", "ThriftStruct",
+    "Equatable", "CaseIterable", "Hasher", "ByteBuffer", "TApplicationException", "ThriftCodable", "ThriftEncodable", "ThriftStruct",
     "ThriftEnum", "ThriftType", "ThriftProtocolReader", "ThriftProtocolWriter", "ThriftProtocolError",
-    "ThriftIndirect", "ThriftDefaults", "ThriftMethodDescriptor", "ThriftMethodResult", "ThriftOnewayResult",
+    "ThriftIndirect", "ThriftDefaults", "ThriftMethodDescriptor", "ThriftServiceDispatcher", "ThriftInProcessChannel", "ThriftLimits", "ThriftProtocolID", "ThriftMethodResult", "ThriftOnewayResult",
     "ThriftClientChannel", "ThriftServerMethod", "ThriftStructScope", "Reader", "Writer", "Channel",
   ]
 

@@ -1,6 +1,6 @@
 /// A generated enum: an `i32` on the wire. Numbers the IDL does not define are kept (in
 /// the enum's `unrecognized` case), never lost or turned into errors.
-public protocol ThriftEnum: ThriftValue, Hashable {
+public protocol ThriftEnum: ThriftCodable, Hashable {
   init(rawValue: Int32)
   var rawValue: Int32 { get }
 }

@@ -15,7 +15,7 @@ public enum ThriftProtocolID: UInt8, Sendable, Hashable, CaseIterable, CustomStr
 
   /// Decodes one value from the front of `buffer`, advancing it.
   @inlinable
-  public func decode<Value: ThriftValue>(
+  public func decode<Value: ThriftCodable>(
     _: Value.Type = Value.self, from buffer: inout ByteBuffer, limits: ThriftLimits = .default
   ) throws(ThriftProtocolError) -> Value {
     switch self {
@@ -35,7 +35,7 @@ public enum ThriftProtocolID: UInt8, Sendable, Hashable, CaseIterable, CustomStr
   /// Counts the encoded size first, reserves it once, then writes without per-value
   /// capacity checks (see ``ThriftOutput``).
   @inlinable
-  public func encode<Value: ThriftWritable>(_ value: Value, into buffer: inout ByteBuffer) {
+  public func encode<Value: ThriftEncodable>(_ value: Value, into buffer: inout ByteBuffer) {
     switch self {
     case .binary:
       var counter = ThriftBinaryWriter(output: ThriftByteCounter())

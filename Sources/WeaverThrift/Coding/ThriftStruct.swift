@@ -6,7 +6,7 @@ import NIOCore
 /// let bytes = user.encoded(protocol: .compact)
 /// let copy = try User(decoding: bytes, protocol: .compact)
 /// ```
-public protocol ThriftStruct: ThriftValue, Hashable {
+public protocol ThriftStruct: ThriftCodable, Hashable {
   /// Appends this value's encoding to `buffer`. Callable on `any ThriftStruct`; the
   /// conformance's copy is specialized for the concrete type.
   func encode(into buffer: inout ByteBuffer, protocol: ThriftProtocolID)

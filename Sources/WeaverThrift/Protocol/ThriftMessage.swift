@@ -19,7 +19,7 @@ public struct ThriftMessageHeader: Hashable, Sendable {
   }
 }
 
-extension ThriftMessageHeader: ThriftWritable {
+extension ThriftMessageHeader: ThriftEncodable {
   public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) {
     writer.writeMessageBegin(self)
   }

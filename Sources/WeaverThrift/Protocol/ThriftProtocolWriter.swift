@@ -37,14 +37,14 @@ extension ThriftProtocolWriter {
   /// Writes a field: its header, then its value. Generated code calls this; taking the
   /// value as a (borrowed) argument spares a retain per field.
   @inlinable
-  public mutating func writeField<Value: ThriftValue>(id: Int16, _ value: Value) {
+  public mutating func writeField<Value: ThriftCodable>(id: Int16, _ value: Value) {
     writeFieldBegin(Value.thriftType, id: id)
     value.write(to: &self)
   }
 
   /// Writes an optional field if it is set.
   @inlinable
-  public mutating func writeField<Value: ThriftValue>(id: Int16, _ value: Value?) {
+  public mutating func writeField<Value: ThriftCodable>(id: Int16, _ value: Value?) {
     // Optional chaining writes the wrapped value in place; binding it would copy it.
     guard value != nil else { return }
     writeFieldBegin(Value.thriftType, id: id)

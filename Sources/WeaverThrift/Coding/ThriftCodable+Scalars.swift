@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-extension Bool: ThriftValue {
+extension Bool: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .bool }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readBool()
@@ -15,7 +15,7 @@ extension Bool: ThriftValue {
 }
 
 /// Thrift `byte`/`i8`.
-extension Int8: ThriftValue {
+extension Int8: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .byte }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readByte()
@@ -23,7 +23,7 @@ extension Int8: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeByte(self) }
 }
 
-extension Int16: ThriftValue {
+extension Int16: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .i16 }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readI16()
@@ -31,7 +31,7 @@ extension Int16: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeI16(self) }
 }
 
-extension Int32: ThriftValue {
+extension Int32: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .i32 }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readI32()
@@ -39,7 +39,7 @@ extension Int32: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeI32(self) }
 }
 
-extension Int64: ThriftValue {
+extension Int64: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .i64 }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readI64()
@@ -47,7 +47,7 @@ extension Int64: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeI64(self) }
 }
 
-extension Double: ThriftValue {
+extension Double: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .double }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readDouble()
@@ -55,7 +55,7 @@ extension Double: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeDouble(self) }
 }
 
-extension String: ThriftValue {
+extension String: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .string }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readString()
@@ -64,7 +64,7 @@ extension String: ThriftValue {
 }
 
 /// Thrift `binary`.
-extension Data: ThriftValue {
+extension Data: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .string }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readBinary()
@@ -72,7 +72,7 @@ extension Data: ThriftValue {
   @inlinable public func write<Writer: ThriftProtocolWriter>(to writer: inout Writer) { writer.writeBinary(self) }
 }
 
-extension UUID: ThriftValue {
+extension UUID: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .uuid }
   @inlinable public init<Reader: ThriftProtocolReader>(from reader: inout Reader) throws(ThriftProtocolError) {
     self = try reader.readUUID()

@@ -1,5 +1,5 @@
 /// Thrift `list<T>`.
-extension Array: ThriftWritable, ThriftValue where Element: ThriftValue {
+extension Array: ThriftEncodable, ThriftCodable where Element: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .list }
 
   @inlinable
@@ -22,7 +22,7 @@ extension Array: ThriftWritable, ThriftValue where Element: ThriftValue {
 }
 
 /// Thrift `set<T>`. A repeated element on the wire is kept once.
-extension Set: ThriftWritable, ThriftValue where Element: ThriftValue {
+extension Set: ThriftEncodable, ThriftCodable where Element: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .set }
 
   @inlinable
@@ -43,7 +43,7 @@ extension Set: ThriftWritable, ThriftValue where Element: ThriftValue {
 }
 
 /// Thrift `map<K, V>`. A repeated key on the wire keeps its last value.
-extension Dictionary: ThriftWritable, ThriftValue where Key: ThriftValue, Value: ThriftValue {
+extension Dictionary: ThriftEncodable, ThriftCodable where Key: ThriftCodable, Value: ThriftCodable {
   @inlinable public static var thriftType: ThriftType { .map }
 
   @inlinable
