@@ -23,7 +23,7 @@ struct EnumGenerator {
         initializer.switchBlock("rawValue") { cases in
           var seen: Set<Int32> = []
           for value in definition.values where seen.insert(value.value).inserted {
-            cases.line("case \(value.value): self = .\(SwiftNaming.escaped(names.name(of: value.name)))")
+            cases.line("case \(value.value): self = .\(names.name(of: value.name))")
           }
           cases.line("default: self = .\(names.unrecognized)(rawValue)")
         }
@@ -32,13 +32,13 @@ struct EnumGenerator {
       body.block("\(access)var rawValue: Int32") { getter in
         getter.switchBlock("self") { cases in
           for value in definition.values {
-            cases.line("case .\(SwiftNaming.escaped(names.name(of: value.name))): return \(value.value)")
+            cases.line("case .\(names.name(of: value.name)): return \(value.value)")
           }
           cases.line("case .\(names.unrecognized)(let value): return value")
         }
       }
       body.line()
-      let all = definition.values.map { "." + SwiftNaming.escaped(names.name(of: $0.name)) }
+      let all = definition.values.map { "." + names.name(of: $0.name) }
       body.line("\(access)static var allCases: [\(typeName)] { [\(all.joined(separator: ", "))] }")
       body.line()
       body.line("\(access)static func == (lhs: \(typeName), rhs: \(typeName)) -> Bool { lhs.rawValue == rhs.rawValue }")

@@ -102,7 +102,7 @@ struct ServiceGenerator {
         body.doc(method.function.doc)
         let prefix = owner.typeName == plan.typeName ? "" : owner.typeName + "."
         let arguments = method.arguments.map { "\($0.label): \($0.escapedName)" }.joined(separator: ", ")
-        let descriptor = "\(prefix)\(owner.methodEnum).\(SwiftNaming.escaped(method.name))"
+        let descriptor = "\(prefix)\(owner.methodEnum).\(method.name)"
         body.block("\(access)\(owner.signature(of: method))") { call in
           if method.function.isOneway {
             call.line("try await channel.callOneway(\(descriptor), \(prefix)\(method.argsType)(\(arguments)))")
@@ -124,9 +124,9 @@ struct ServiceGenerator {
       }
       body.line((inheritedCall.map { $0 + " + " } ?? "") + "[")
       for method in plan.methods {
-        let call = "handler.\(SwiftNaming.escaped(method.name))(\(method.arguments.map { "\($0.label): args.\($0.escapedName)" }.joined(separator: ", ")))"
+        let call = "handler.\(method.name)(\(method.arguments.map { "\($0.label): args.\($0.name)" }.joined(separator: ", ")))"
         let parameter = method.arguments.isEmpty ? "_" : "args"
-        body.line("  ThriftServerMethod(\(plan.methodEnum).\(SwiftNaming.escaped(method.name))) { \(parameter) in")
+        body.line("  ThriftServerMethod(\(plan.methodEnum).\(method.name)) { \(parameter) in")
         if method.function.isOneway {
           body.line("    try await \(call)")
           body.line("    return ThriftOnewayResult()")

@@ -85,14 +85,14 @@ struct StructGenerator {
 
   private func assignment(_ field: FieldPlan, from value: String) -> String {
     if let storage = field.indirectStorage { return "self.\(storage) = ThriftIndirect(\(value))" }
-    return "self.\(field.escapedName) = \(value)"
+    return "self.\(field.name) = \(value)"
   }
 
   private func renderResultInitializers(returnField: FieldPlan?, exceptions: [FieldPlan], into out: inout SwiftCodeWriter) {
     let access = context.access
     if let returnField {
       out.block("\(access)init(success: \(returnField.valueType))") { body in
-        body.line("self.\(returnField.escapedName) = success")
+        body.line("self.\(returnField.name) = success")
       }
     } else {
       out.line("\(access)init(success: Void) {}")
@@ -106,7 +106,7 @@ struct StructGenerator {
       body.switchBlock("error") { cases in
         for exception in exceptions {
           cases.line("case let error as \(exception.valueType):")
-          cases.line("  self.\(exception.escapedName) = error")
+          cases.line("  self.\(exception.name) = error")
         }
         cases.line("default:")
         cases.line("  return nil")
@@ -119,10 +119,10 @@ struct StructGenerator {
     out.doc("The method's return value, or the declared exception it threw.")
     out.block("\(context.access)func get() throws\(returns)") { body in
       for exception in exceptions {
-        body.line("if let error = self.\(exception.escapedName) { throw error }")
+        body.line("if let error = self.\(exception.name) { throw error }")
       }
       if let returnField {
-        body.block("guard let success = self.\(returnField.escapedName) else") { guardBody in
+        body.block("guard let success = self.\(returnField.name) else") { guardBody in
           guardBody.line("throw TApplicationException(.missingResult, \(SwiftNaming.stringLiteral("\(methodName) failed: unknown result")))")
         }
         body.line("return success")
@@ -166,7 +166,7 @@ struct StructGenerator {
         }
       }
       if case .result = role {
-        for field in fields { body.line("self.\(field.escapedName) = \(SwiftNaming.escaped(localName(field)))") }
+        for field in fields { body.line("self.\(field.name) = \(SwiftNaming.escaped(localName(field)))") }
       } else {
         let arguments = fields.map { "\($0.label): \(SwiftNaming.escaped(localName($0)))" }
         body.line("self.init(\(arguments.joined(separator: ", ")))")
@@ -179,7 +179,7 @@ struct StructGenerator {
       body.line("let scope = writer.writeStructBegin()")
       // Apache Thrift writes fields in id order; so do we, for byte-identical output.
       for field in fields.sorted(by: { $0.field.id < $1.field.id }) {
-        body.line("writer.writeField(id: \(field.field.id), self.\(field.escapedName))")
+        body.line("writer.writeField(id: \(field.field.id), self.\(field.name))")
       }
       body.line("writer.writeFieldStop()")
       body.line("writer.writeStructEnd(scope)")

@@ -38,7 +38,7 @@ struct UnionGenerator {
           loop.switchBlock("field.id") { switchBody in
             for field in cases {
               switchBody.line("case \(field.field.id) where field.type == \(field.wireType):")
-              switchBody.line("  value = .\(field.escapedName)(try \(field.valueType)(from: &reader))")
+              switchBody.line("  value = .\(field.name)(try \(field.valueType)(from: &reader))")
               switchBody.line("  fieldCount += 1")
             }
             switchBody.line("default:")
@@ -56,7 +56,7 @@ struct UnionGenerator {
         encoder.line("let scope = writer.writeStructBegin()")
         encoder.switchBlock("self") { switchBody in
           for field in cases {
-            switchBody.line("case .\(field.escapedName)(let value):")
+            switchBody.line("case .\(field.name)(let value):")
             switchBody.line("  writer.writeFieldBegin(\(field.wireType), id: \(field.field.id))")
             switchBody.line("  value.write(to: &writer)")
           }

@@ -22,7 +22,7 @@ extension CodegenContext {
       let typeName = swiftName(of: enumName)
       guard let caseName, let definition = program.enumDefinition(enumName) else { return "\(typeName)(rawValue: \(number))" }
       let cases = EnumCaseNames(definition)
-      return ".\(SwiftNaming.escaped(cases.name(of: caseName)))"
+      return ".\(cases.name(of: caseName))"
     case .list(let elements):
       guard case .list(let element) = underlying else { return "[]" }
       return "[" + elements.map { expression($0, as: element) }.joined(separator: ", ") + "]"
@@ -46,7 +46,7 @@ extension CodegenContext {
       guard let definition = program.structDefinition(unionName) else { return "" }
       let plans = fieldPlans(definition.fields, kind: .structure, owner: unionName, in: unionName.document, reserved: UnionGenerator.reservedNames)
       guard let plan = plans.first(where: { $0.field.name == field.field.name }) else { return "" }
-      return "\(swiftName(of: unionName)).\(SwiftNaming.escaped(plan.name))(\(expression(field.value, as: plan.type)))"
+      return "\(swiftName(of: unionName)).\(plan.name)(\(expression(field.value, as: plan.type)))"
     }
   }
 }

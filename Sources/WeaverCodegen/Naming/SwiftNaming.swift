@@ -7,7 +7,8 @@
 /// - Well-known initialisms are all capitals inside a name (`ID`, `URL`, `HTTP`, …) and all
 ///   lower-case at its start (`idList`).
 /// - Two digit-groups that meet keep an underscore between them (`ME2_2` → `me2_2`).
-/// - Swift keywords are escaped with backticks; names that cannot be escaped (`self`,
+/// - Swift keywords are escaped with backticks where they are declared or used alone (after a
+///   dot, as in `.default` or `self.class`, Swift needs none); names that cannot be escaped (`self`,
 ///   `init`, `Type`, …) and types that would hide a standard type (`String`, `Data`, …) get
 ///   a trailing `_`.
 enum SwiftNaming {
