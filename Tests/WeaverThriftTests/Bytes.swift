@@ -1,4 +1,5 @@
 import NIOCore
+import WeaverThrift
 
 /// Hex helpers so tests can state byte vectors as the specs print them.
 extension ByteBuffer {
@@ -21,7 +22,6 @@ extension ByteBuffer {
   }
 }
 
-import WeaverThrift
 
 /// Runs `body` with a binary reader over the bytes `hex` spells.
 func withBinaryReader<T>(

@@ -87,6 +87,16 @@ import Testing
     #expect(code(binary("00")) { try $0.skip(.stop) } == .invalidData)
   }
 
+  @Test func skippingDeeplyNestedContainersCannotExhaustTheStack() {
+    // 100 000 nested lists (each `list<list>` of one element): 500 KB that would recurse
+    // 100 000 deep if containers were not counted.
+    let binaryNesting = String(repeating: "0f00000001", count: 100_000) + "0800000000"
+    #expect(code(binary(binaryNesting)) { try $0.skip(.list) } == .depthLimit)
+    let compactNesting = String(repeating: "19", count: 100_000) + "05"
+    #expect(code(compact(compactNesting)) { try $0.skip(.list) } == .depthLimit)
+    #expect(code(binary(String(repeating: "0f00000001", count: 10) + "0800000000")) { try $0.skip(.list) } == nil)
+  }
+
   @Test func skipHandlesEveryType() throws {
     for `protocol` in ThriftProtocolID.allCases {
       var buffer = ByteBuffer()

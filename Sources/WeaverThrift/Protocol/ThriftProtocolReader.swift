@@ -45,9 +45,15 @@ public protocol ThriftProtocolReader {
 }
 
 extension ThriftProtocolReader {
-  /// Skips one value by reading it; structs count toward the depth limit.
+  /// Skips one value by reading it. Structs and containers nested inside it count toward
+  /// ``ThriftLimits/maxDepth``, so a hostile `list<list<…>>` cannot exhaust the stack.
   @inlinable
   public mutating func skip(_ type: ThriftType) throws(ThriftProtocolError) {
+    try skip(type, nesting: 0)
+  }
+
+  @inlinable
+  mutating func skip(_ type: ThriftType, nesting: Int) throws(ThriftProtocolError) {
     switch type {
     case .bool: _ = try readBool()
     case .byte: _ = try readByte()
@@ -62,20 +68,20 @@ extension ThriftProtocolReader {
       while true {
         let field = try readFieldBegin()
         if field.type == .stop { break }
-        try skip(field.type)
+        try skip(field.type, nesting: nesting + 1)
       }
       readStructEnd(scope)
-    case .list:
-      let header = try readListBegin()
-      for _ in 0..<header.count { try skip(header.elementType) }
-    case .set:
-      let header = try readSetBegin()
-      for _ in 0..<header.count { try skip(header.elementType) }
-    case .map:
-      let header = try readMapBegin()
-      for _ in 0..<header.count {
-        try skip(header.keyType)
-        try skip(header.valueType)
+    case .list, .set, .map:
+      guard nesting < limits.maxDepth else { throw .depthLimit(limits.maxDepth) }
+      if type == .map {
+        let header = try readMapBegin()
+        for _ in 0..<header.count {
+          try skip(header.keyType, nesting: nesting + 1)
+          try skip(header.valueType, nesting: nesting + 1)
+        }
+      } else {
+        let header = type == .list ? try readListBegin() : try readSetBegin()
+        for _ in 0..<header.count { try skip(header.elementType, nesting: nesting + 1) }
       }
     default:
       throw ThriftProtocolError(.invalidData, "cannot skip a value of type \(type)")

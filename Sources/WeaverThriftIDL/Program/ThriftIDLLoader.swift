@@ -29,9 +29,7 @@ public struct ThriftIDLLoader: Sendable {
 
   /// Reads a UTF-8 file from disk.
   public static let readFromDisk: @Sendable (String) -> String? = { path in
-    var isDirectory = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory else { return nil }
-    return try? String(contentsOfFile: path, encoding: .utf8)
+    try? String(contentsOfFile: path, encoding: .utf8)
   }
 
   /// Loads one root file and its includes.
