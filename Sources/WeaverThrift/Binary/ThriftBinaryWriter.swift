@@ -78,7 +78,6 @@ public struct ThriftBinaryWriter<Output: ThriftOutput>: ThriftProtocolWriter {
     output.writeUTF8(value, length: length)
   }
 
-
   @inlinable
   public mutating func writeBinary(_ value: Data) {
     output.writeBigEndian(Int32(truncatingIfNeeded: value.count))

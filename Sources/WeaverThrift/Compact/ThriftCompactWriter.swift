@@ -135,7 +135,6 @@ public struct ThriftCompactWriter<Output: ThriftOutput>: ThriftProtocolWriter {
     output.writeUTF8(value, length: length)
   }
 
-
   @inlinable
   public mutating func writeBinary(_ value: Data) {
     writeVarint(UInt32(truncatingIfNeeded: value.count))
