@@ -7,7 +7,8 @@ public struct ThriftLimits: Hashable, Sendable {
   public var maxStringLength: Int
   /// The most elements a list, set or map may declare.
   public var maxContainerCount: Int
-  /// How deeply structs may nest (also bounds `skip` of unknown data).
+  /// How deeply structs may nest; also how deeply structs and containers may nest inside an
+  /// unknown field that is skipped. Decoding recurses once per level, so keep it modest.
   public var maxDepth: Int
 
   public init(maxStringLength: Int = 16 << 20, maxContainerCount: Int = 1 << 24, maxDepth: Int = 64) {
