@@ -30,9 +30,5 @@ import WeaverThrift
     #expect(hand == [Card(suit: .hearts, rank: 10), ace])
     #expect(bySuit == [.clubs: Card(suit: .clubs, rank: 2)])
     #expect(defaultSetting == .text("on"))
-    #expect(myNumberzLike == .green)
   }
 }
-
-/// An enum constant declared in Swift from a generated enum, to check `.case` syntax compiles here too.
-let myNumberzLike: Color = .green
