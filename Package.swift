@@ -15,13 +15,18 @@ let package = Package(
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
+    .library(name: "WeaverDiscovery", targets: ["WeaverDiscovery"]),
+    .library(name: "WeaverRPC", targets: ["WeaverRPC"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
     .plugin(name: "WeaverThriftPlugin", targets: ["WeaverThriftPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
   ],
   targets: [
     // base
@@ -35,6 +40,23 @@ let package = Package(
       swiftSettings: strictSwift
     ),
     .target(name: "WeaverCodegen", dependencies: ["WeaverThriftIDL"], swiftSettings: strictSwift),
+
+    // sdk: clients of the control plane (today: the resolver contract)
+    .target(name: "WeaverDiscovery", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
+
+    // runtime
+    .target(
+      name: "WeaverRPC",
+      dependencies: [
+        "WeaverCore", "WeaverThrift", "WeaverDiscovery",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
 
     // The build plugin's tool: depends on the generator only, so plugin users build little.
     .executableTarget(
@@ -69,6 +91,17 @@ let package = Package(
 
     // tests
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "WeaverRPCTests",
+      dependencies: [
+        "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])],
+      plugins: ["WeaverThriftPlugin"]
+    ),
     .testTarget(
       name: "WeaverThriftIDLTests",
       dependencies: ["WeaverThriftIDL"],

@@ -115,6 +115,11 @@ struct ServiceGenerator {
   }
 
   private func renderServerMethods(_ plan: ServicePlan, parent: ServicePlan?, into out: inout SwiftCodeWriter) {
+    out.doc("`handler` as a service a server can host.")
+    out.block("\(context.access)static func service(_ handler: some \(plan.serviceProtocol)) -> ThriftService") { body in
+      body.line("ThriftService(name: serviceName, methods: serverMethods(for: handler))")
+    }
+    out.line()
     out.doc("The methods of `handler` (and of the services \(definition.name) extends), ready to serve.")
     out.block("\(context.access)static func serverMethods(for handler: some \(plan.serviceProtocol)) -> [ThriftServerMethod]") { body in
       let inheritedCall = parent.map { "\($0.typeName).serverMethods(for: handler)" }

@@ -23,7 +23,7 @@ struct ServicePlan {
   var clientProtocol: String
   var serviceProtocol: String
 
-  static let reservedMethodNames: Set<String> = ["channel", "init", "serviceName", "serverMethods"]
+  static let reservedMethodNames: Set<String> = ["channel", "init", "serviceName", "serverMethods", "service"]
 
   init(service name: ThriftQualifiedName, context: CodegenContext) {
     let program = context.program

@@ -96,7 +96,7 @@ enum SwiftNaming {
     "Data", "UUID", "Set", "Array", "Dictionary", "Optional", "Error", "Never", "Void", "Sendable", "Hashable",
     "Equatable", "CaseIterable", "Hasher", "ByteBuffer", "TApplicationException", "ThriftCodable", "ThriftEncodable", "ThriftStruct",
     "ThriftEnum", "ThriftType", "ThriftProtocolReader", "ThriftProtocolWriter", "ThriftProtocolError",
-    "ThriftIndirect", "ThriftDefaults", "ThriftMethodDescriptor", "ThriftServiceDispatcher", "ThriftInProcessChannel", "ThriftLimits", "ThriftProtocolID", "ThriftMethodResult", "ThriftOnewayResult",
+    "ThriftIndirect", "ThriftDefaults", "ThriftMethodDescriptor", "ThriftServiceDispatcher", "ThriftInProcessChannel", "ThriftService", "ThriftLimits", "ThriftProtocolID", "ThriftMethodResult", "ThriftOnewayResult",
     "ThriftClientChannel", "ThriftServerMethod", "ThriftStructScope", "Reader", "Writer", "Channel",
   ]
 

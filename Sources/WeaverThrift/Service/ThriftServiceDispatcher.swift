@@ -30,13 +30,17 @@ public struct ThriftServiceDispatcher: Sendable {
   public func handle(
     _ message: ByteBuffer, protocol: ThriftProtocolID, allocator: ByteBufferAllocator = ByteBufferAllocator()
   ) async -> ByteBuffer? {
-    var message = message
-    let header: ThriftMessageHeader
-    do {
-      header = try `protocol`.readMessageBegin(from: &message, limits: limits)
-    } catch {
-      return nil
-    }
+    var arguments = message
+    guard let header = try? `protocol`.readMessageBegin(from: &arguments, limits: limits) else { return nil }
+    return await handle(call: header, arguments: arguments, protocol: `protocol`, allocator: allocator)
+  }
+
+  /// Handles a call whose message header has been read; `arguments` holds the args struct.
+  /// The reply carries the call's name and sequence id.
+  public func handle(
+    call header: ThriftMessageHeader, arguments: ByteBuffer, protocol: ThriftProtocolID,
+    allocator: ByteBufferAllocator = ByteBufferAllocator()
+  ) async -> ByteBuffer? {
     let isOneway = header.type == .oneway
     guard header.type == .call || isOneway else {
       return reply(to: header, .exception(TApplicationException(.invalidMessageType, "expected a call, got \(header.type)")), protocol: `protocol`, allocator: allocator)
@@ -47,7 +51,7 @@ public struct ThriftServiceDispatcher: Sendable {
     }
     let outcome: Outcome
     do {
-      outcome = .result(try await method.invoke(arguments: message, protocol: `protocol`, limits: limits))
+      outcome = .result(try await method.invoke(arguments: arguments, protocol: `protocol`, limits: limits))
     } catch let error as ThriftProtocolError {
       outcome = .exception(TApplicationException(.protocolError, "Error decoding arguments of '\(header.name)': \(error)"))
     } catch let error as TApplicationException {
@@ -59,21 +63,31 @@ public struct ThriftServiceDispatcher: Sendable {
     return reply(to: header, outcome, protocol: `protocol`, allocator: allocator)
   }
 
+  /// A reply message carrying `exception` for the call `header`.
+  public static func exceptionReply(
+    to header: ThriftMessageHeader, _ exception: TApplicationException, protocol: ThriftProtocolID,
+    allocator: ByteBufferAllocator = ByteBufferAllocator()
+  ) -> ByteBuffer {
+    var buffer = allocator.buffer(capacity: 64 + exception.message.utf8.count)
+    `protocol`.writeMessageBegin(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID), into: &buffer)
+    exception.encode(into: &buffer, protocol: `protocol`)
+    return buffer
+  }
+
   private enum Outcome {
     case result(any ThriftStruct)
     case exception(TApplicationException)
   }
 
   private func reply(to call: ThriftMessageHeader, _ outcome: Outcome, protocol: ThriftProtocolID, allocator: ByteBufferAllocator) -> ByteBuffer {
-    var buffer = allocator.buffer(capacity: 256)
     switch outcome {
     case .result(let result):
+      var buffer = allocator.buffer(capacity: 256)
       `protocol`.writeMessageBegin(ThriftMessageHeader(name: call.name, type: .reply, sequenceID: call.sequenceID), into: &buffer)
       result.encode(into: &buffer, protocol: `protocol`)
+      return buffer
     case .exception(let exception):
-      `protocol`.writeMessageBegin(ThriftMessageHeader(name: call.name, type: .exception, sequenceID: call.sequenceID), into: &buffer)
-      exception.encode(into: &buffer, protocol: `protocol`)
+      return Self.exceptionReply(to: call, exception, protocol: `protocol`, allocator: allocator)
     }
-    return buffer
   }
 }

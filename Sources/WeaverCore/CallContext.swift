@@ -1,0 +1,51 @@
+/// What a call carries besides its arguments: whom it is for, until when, and metadata.
+///
+/// A server runs each handler with the call's context as ``current``; a client reads
+/// ``current`` when it sends, so a call made inside a handler inherits the persistent
+/// metadata and the deadline of the call being served, with no code in the handler.
+///
+/// ```swift
+/// try await CallContext.with(metadata: Metadata(persistent: ["release": "canary"])) {
+///   try await feed.getFeed(viewer: 1, limit: 10, cursor: nil)   // carries RPC_PERSIST_release
+/// }
+/// ```
+public struct CallContext: Sendable {
+  /// The IDL service called.
+  public var service: String
+  /// The method called.
+  public var method: String
+  /// The caller's service name, when it said (Kitex int header 3).
+  public var caller: String?
+  /// When the call must be over.
+  public var deadline: ContinuousClock.Instant?
+  public var metadata: Metadata
+
+  public init(service: String = "", method: String = "", caller: String? = nil, deadline: ContinuousClock.Instant? = nil, metadata: Metadata = Metadata()) {
+    self.service = service
+    self.method = method
+    self.caller = caller
+    self.deadline = deadline
+    self.metadata = metadata
+  }
+
+  /// The context of the call being served (or set up by ``with(metadata:deadline:_:)``).
+  @TaskLocal public static var current: CallContext?
+
+  /// Runs `body` with extra metadata and an optional deadline for the calls it makes.
+  /// Metadata merges into the current context's (the new values win); the deadline is the
+  /// earlier of the two.
+  public static func with<T>(
+    metadata: Metadata = Metadata(), deadline: ContinuousClock.Instant? = nil, _ body: () async throws -> T
+  ) async rethrows -> T {
+    var context = current ?? CallContext()
+    context.metadata.transient.merge(metadata.transient) { $1 }
+    context.metadata.persistent.merge(metadata.persistent) { $1 }
+    if let deadline { context.deadline = context.deadline.map { min($0, deadline) } ?? deadline }
+    return try await $current.withValue(context, operation: body)
+  }
+
+  /// How long is left before the deadline, if there is one (never negative).
+  public func remaining(now: ContinuousClock.Instant = .now) -> Duration? {
+    deadline.map { max(.zero, now.duration(to: $0)) }
+  }
+}

@@ -1,0 +1,35 @@
+/// One running copy of a service: where to reach it and what routing needs to know.
+public struct Instance: Hashable, Sendable, CustomStringConvertible {
+  public var host: String
+  public var port: Int
+  /// Relative share of traffic (load balancers honour it; 0 takes none).
+  public var weight: Int
+  public var region: String?
+  public var zone: String?
+  /// Free-form labels: release tag, version, …
+  public var tags: [String: String]
+
+  public init(host: String, port: Int, weight: Int = 100, region: String? = nil, zone: String? = nil, tags: [String: String] = [:]) {
+    self.host = host
+    self.port = port
+    self.weight = weight
+    self.region = region
+    self.zone = zone
+    self.tags = tags
+  }
+
+  /// `host:port`.
+  public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+  public var description: String { address }
+
+  /// Parses `host:port` or `[v6]:port`.
+  public init?(address: String) {
+    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port) else {
+      return nil
+    }
+    var host = String(address[..<colon])
+    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    guard !host.isEmpty else { return nil }
+    self.init(host: host, port: port)
+  }
+}

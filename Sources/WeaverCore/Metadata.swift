@@ -1,0 +1,53 @@
+/// Key-value metadata that travels with a call, as Kitex's metainfo does.
+///
+/// - ``transient`` keys go to the next hop only. A server sees them in
+///   ``transientUpstream``; they are not forwarded further.
+/// - ``persistent`` keys travel along the whole call chain: a call made while serving a call
+///   forwards them automatically (release tags, region affinity, trace context).
+///
+/// On TTHeader and THeader they ride as string headers prefixed `RPC_TRANSIT_` and
+/// `RPC_PERSIST_`, so Kitex services read and forward them too.
+public struct Metadata: Hashable, Sendable {
+  public var transient: [String: String]
+  public var persistent: [String: String]
+  /// Transient keys the caller sent to this hop.
+  public var transientUpstream: [String: String]
+
+  public init(transient: [String: String] = [:], persistent: [String: String] = [:], transientUpstream: [String: String] = [:]) {
+    self.transient = transient
+    self.persistent = persistent
+    self.transientUpstream = transientUpstream
+  }
+
+  public var isEmpty: Bool { transient.isEmpty && persistent.isEmpty && transientUpstream.isEmpty }
+
+  /// The value of `key`, looked up in persistent, then transient, then upstream keys.
+  public subscript(key: String) -> String? {
+    persistent[key] ?? transient[key] ?? transientUpstream[key]
+  }
+
+  /// The wire prefixes Kitex uses.
+  public static let transientPrefix = "RPC_TRANSIT_"
+  public static let persistentPrefix = "RPC_PERSIST_"
+
+  /// The header entries that carry this metadata to the next hop.
+  public var headerEntries: [String: String] {
+    var entries: [String: String] = [:]
+    for (key, value) in transient { entries[Self.transientPrefix + key] = value }
+    for (key, value) in persistent { entries[Self.persistentPrefix + key] = value }
+    return entries
+  }
+
+  /// Metadata as a server receives it from header entries: transient keys become
+  /// ``transientUpstream``.
+  public init(receivedHeaders headers: [String: String]) {
+    self.init()
+    for (key, value) in headers {
+      if key.hasPrefix(Self.persistentPrefix) {
+        persistent[String(key.dropFirst(Self.persistentPrefix.count))] = value
+      } else if key.hasPrefix(Self.transientPrefix) {
+        transientUpstream[String(key.dropFirst(Self.transientPrefix.count))] = value
+      }
+    }
+  }
+}
