@@ -70,7 +70,9 @@ enum THeaderCodec {
     buffer.writeInteger(UInt8(value))
   }
 
-  static func encode(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
+  /// Appends everything of a THeader frame that comes before its message (the length field
+  /// counts the message too).
+  static func encodePrefix(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
     let header = frame.header ?? ThriftFrameHeader()
     let start = buffer.writerIndex
     buffer.writeInteger(UInt32(0))
@@ -99,8 +101,6 @@ enum THeaderCodec {
       throw ThriftFrameError("THeader header of \(headerSize) bytes is too large")
     }
     buffer.setInteger(UInt16((headerSize + padding) / 4), at: sizeIndex)
-    var message = frame.message
-    buffer.writeBuffer(&message)
-    buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
+    buffer.setInteger(UInt32(buffer.writerIndex - start - 4 + frame.message.readableBytes), at: start)
   }
 }

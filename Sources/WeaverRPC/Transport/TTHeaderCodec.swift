@@ -68,8 +68,9 @@ enum TTHeaderCodec {
     return String(buffer: bytes)
   }
 
-  /// Appends a whole TTHeader frame, length field included.
-  static func encode(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
+  /// Appends everything of a TTHeader frame that comes before its message (the length
+  /// field counts the message too).
+  static func encodePrefix(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
     let header = frame.header ?? ThriftFrameHeader()
     let start = buffer.writerIndex
     buffer.writeInteger(UInt32(0))  // length, filled in below
@@ -104,9 +105,7 @@ enum TTHeaderCodec {
       throw ThriftFrameError("TTHeader header of \(headerSize) bytes is over Kitex's limit of \(maxHeaderSize)")
     }
     buffer.setInteger(UInt16((headerSize + padding) / 4), at: sizeIndex)
-    var message = frame.message
-    buffer.writeBuffer(&message)
-    buffer.setInteger(UInt32(buffer.writerIndex - start - 4), at: start)
+    buffer.setInteger(UInt32(buffer.writerIndex - start - 4 + frame.message.readableBytes), at: start)
   }
 
   private static func writeString(_ value: String, into buffer: inout ByteBuffer) throws(ThriftFrameError) {

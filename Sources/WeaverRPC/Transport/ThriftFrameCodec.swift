@@ -100,18 +100,23 @@ public enum ThriftFrameCodec {
 
   /// Appends `frame` to `buffer` in its transport's layout.
   public static func encode(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
+    try encodePrefix(frame, into: &buffer)
+    var message = frame.message
+    buffer.writeBuffer(&message)
+  }
+
+  /// Appends the bytes that precede `frame`'s message (nothing for unframed messages), so a
+  /// channel can write them and the message as two buffers without copying the message.
+  public static func encodePrefix(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {
     switch frame.transport {
     case .buffered:
-      var message = frame.message
-      buffer.writeBuffer(&message)
+      return
     case .framed:
       buffer.writeInteger(UInt32(frame.message.readableBytes))
-      var message = frame.message
-      buffer.writeBuffer(&message)
     case .ttheader:
-      try TTHeaderCodec.encode(frame, into: &buffer)
+      try TTHeaderCodec.encodePrefix(frame, into: &buffer)
     case .theader:
-      try THeaderCodec.encode(frame, into: &buffer)
+      try THeaderCodec.encodePrefix(frame, into: &buffer)
     }
   }
 }
