@@ -3,14 +3,14 @@ import WeaverCore
 /// Where a client learns which instances of a service exist. The RPC client asks for
 /// updates and balances over the latest set; discovery backends (the control plane, a
 /// file, DNS) implement it.
-public protocol Resolver: Sendable {
+public protocol InstanceResolver: Sendable {
   /// The instance sets, the current one first, then one per change, until the consumer
   /// stops iterating.
   func updates() -> AsyncThrowingStream<[Instance], any Error>
 }
 
 /// A fixed list of instances.
-public struct StaticResolver: Resolver {
+public struct StaticResolver: InstanceResolver {
   public let instances: [Instance]
 
   public init(_ instances: [Instance]) {

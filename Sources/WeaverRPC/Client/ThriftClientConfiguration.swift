@@ -1,0 +1,58 @@
+import NIOCore
+import WeaverCore
+import WeaverThrift
+
+/// How a ``ThriftClient`` talks to a service.
+public struct ThriftClientConfiguration: Sendable {
+  /// The transport. TTHeader (Kitex's default) multiplexes calls over few connections and
+  /// carries metadata and deadlines; use `.framed` for Apache Thrift servers, `.theader`
+  /// for Apache/fbthrift THeader servers.
+  public var transport: ThriftTransport
+  public var `protocol`: ThriftProtocolID
+  /// How long to wait for a connection.
+  public var connectTimeout: Duration
+  /// How long a call may take; nil for no limit. A call made while serving a call never
+  /// outlives that call's deadline either. Per call: `CallContext.with(deadline:)`.
+  public var rpcTimeout: Duration?
+  /// Connections kept per instance. With TTHeader and THeader calls share connections;
+  /// with Framed and unframed transports each call has a connection to itself, so this is
+  /// also the most calls in flight per instance (more wait).
+  public var maxConnectionsPerInstance: Int
+  /// With TTHeader and THeader, a new connection is opened (up to the maximum) once every
+  /// open one carries this many calls.
+  public var maxConcurrentCallsPerConnection: Int
+  /// Connections idle this long are closed.
+  public var idleTimeout: Duration
+  public var maxFrameSize: Int
+  public var protocolLimits: ThriftLimits
+  public var tls: ThriftTLSConfiguration?
+  /// This service's name, sent to servers (TTHeader `FromService`).
+  public var callerName: String?
+  /// Send `Service:method` message names (Apache `TMultiplexedProtocol`), for Framed or
+  /// unframed servers hosting several services. (TTHeader names the service in a header.)
+  public var multiplexedMessageNames: Bool
+  /// Wraps every call, first to last.
+  public var middlewares: [any ClientMiddleware]
+
+  public init(
+    transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary, connectTimeout: Duration = .seconds(1),
+    rpcTimeout: Duration? = .seconds(5), maxConnectionsPerInstance: Int = 8, maxConcurrentCallsPerConnection: Int = 128,
+    idleTimeout: Duration = .seconds(60), maxFrameSize: Int = 16 << 20, protocolLimits: ThriftLimits = .default,
+    tls: ThriftTLSConfiguration? = nil, callerName: String? = nil, multiplexedMessageNames: Bool = false,
+    middlewares: [any ClientMiddleware] = []
+  ) {
+    self.transport = transport
+    self.protocol = `protocol`
+    self.connectTimeout = connectTimeout
+    self.rpcTimeout = rpcTimeout
+    self.maxConnectionsPerInstance = maxConnectionsPerInstance
+    self.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection
+    self.idleTimeout = idleTimeout
+    self.maxFrameSize = maxFrameSize
+    self.protocolLimits = protocolLimits
+    self.tls = tls
+    self.callerName = callerName
+    self.multiplexedMessageNames = multiplexedMessageNames
+    self.middlewares = middlewares
+  }
+}

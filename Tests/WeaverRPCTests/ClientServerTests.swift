@@ -1,0 +1,86 @@
+import Foundation
+import NIOCore
+import Testing
+import WeaverCore
+import WeaverRPC
+import WeaverThrift
+
+/// Our client against our server, over real loopback sockets.
+@Suite struct ClientServerTests {
+  static let combinations: [(ThriftTransport, ThriftProtocolID)] = [
+    (.ttheader, .binary), (.ttheader, .compact), (.theader, .binary), (.theader, .compact),
+    (.framed, .binary), (.framed, .compact), (.buffered, .binary), (.buffered, .compact),
+  ]
+
+  func client(_ port: Int, _ transport: ThriftTransport, _ protocol: ThriftProtocolID, configure: (inout ThriftClientConfiguration) -> Void = { _ in }) throws -> ThriftClient {
+    var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)
+    configure(&configuration)
+    return try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
+  }
+
+  @Test(arguments: combinations)
+  func callsWorkOnEveryTransport(transport: ThriftTransport, protocol: ThriftProtocolID) async throws {
+    let handler = InteropHandler()
+    try await withServer(interopServices(handler)) { _, port in
+      let client = try client(port, transport, `protocol`)
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      let payload = Payload(text: "héllo", numbers: [1, 2, 3], extra: ["a": "b"], blob: Data([0, 255]))
+      #expect(try await interop.echo(payload: payload) == payload)
+      #expect(try await interop.add(a: 40, b: 2) == 42)
+      await #expect(throws: Oops(code: 5, message: "failed with 5")) { try await interop.fail(code: 5) }
+      let undeclared = await #expect(throws: TApplicationException.self) { try await interop.fail(code: -1) }
+      #expect(undeclared?.kind == .internalError)
+      try await interop.notify(message: "ping")
+      #expect(try await interop.add(a: 1, b: 1) == 2)
+      #expect(handler.notifications.withLock { $0 } == ["ping"])
+    }
+  }
+
+  @Test(arguments: [ThriftTransport.ttheader, .theader])
+  func concurrentCallsShareConnectionsAndComeBackOutOfOrder(transport: ThriftTransport) async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, transport, .binary) { $0.maxConnectionsPerInstance = 1 }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      // The slow call is sent first and answered last, on the same connection.
+      let order = try await withThrowingTaskGroup(of: String.self) { group in
+        group.addTask { try await interop.slow(millis: 300) }
+        try await Task.sleep(for: .milliseconds(50))
+        for index in 0..<20 { group.addTask { "\(try await interop.add(a: Int64(index), b: 0))" } }
+        var order: [String] = []
+        for try await result in group { order.append(result) }
+        return order
+      }
+      #expect(order.last == "slept 300")
+      #expect(order.count == 21)
+      #expect(client.connectionCount == 1)
+    }
+  }
+
+  @Test func metadataAndDeadlineTravelOverTTHeader() async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, .ttheader, .binary) { $0.callerName = "tests" }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      let seen = try await CallContext.with(metadata: Metadata(transient: ["hop": "1"], persistent: ["release": "canary"])) {
+        try await interop.seen()
+      }
+      #expect(seen["persist:release"] == "canary")
+      #expect(seen["transit:hop"] == "1")
+      #expect(seen["caller"] == "tests")
+      #expect(seen["deadline"] == "set", "the client's RPC timeout reaches the server")
+      #expect(seen["service"] == "InteropService" && seen["method"] == "seen")
+    }
+  }
+
+  @Test func secondServiceOnTheSamePortIsSelectedByName() async throws {
+    try await withServer(interopServices()) { _, port in
+      for transport in [ThriftTransport.ttheader, .framed] {
+        let client = try client(port, transport, .binary) { $0.multiplexedMessageNames = transport == .framed }
+        defer { client.close() }
+        #expect(try await SecondService.Client(channel: client).second(text: "y") == "second:y")
+      }
+    }
+  }
+}
