@@ -148,7 +148,14 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     let pool = try pickPool()
     let connection = try await pool.acquire(deadline: context.deadline)
     defer { pool.release(connection) }
-    return try await connection.call(frame, sequenceID: sequenceID, deadline: context.deadline, expectsReply: !method.isOneway)
+    do {
+      return try await connection.call(frame, sequenceID: sequenceID, deadline: context.deadline, expectsReply: !method.isOneway)
+    } catch let error as RPCError where !configuration.transport.isMultiplexed {
+      // Without sequence ids in frames a late reply would be taken for the next call's:
+      // a connection whose call gave up is not used again.
+      connection.markNotReusable()
+      throw error
+    }
   }
 
   private func pickPool() throws -> ThriftConnectionPool {

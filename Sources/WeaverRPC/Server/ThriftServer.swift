@@ -109,6 +109,8 @@ public final class ThriftServer: Service, Sendable {
           let previous = self.connectionCount.wrappingAdd(1, ordering: .relaxed).oldValue
           guard previous < limits.maxConnections else {
             self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+            self.logger.warning("Thrift connection refused: limit reached", metadata: ["limit": "\(limits.maxConnections)"])
+            channel.close(promise: nil)
             throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
           }
           let handlers = channel.pipeline.syncOperations

@@ -5,6 +5,8 @@ import WeaverThrift
 /// The Swift implementation of the interop service.
 final class InteropHandler: InteropService.ServiceProtocol {
   let notifications = Mutex<[String]>([])
+  /// `slow` calls that were cancelled (their deadline passed, or the client went away).
+  let cancelledSlowCalls = Mutex(0)
 
   func echo(payload: Payload) async throws -> Payload { payload }
 
@@ -16,7 +18,12 @@ final class InteropHandler: InteropService.ServiceProtocol {
   }
 
   func slow(millis: Int32) async throws -> String {
-    try await Task.sleep(for: .milliseconds(Int(millis)))
+    do {
+      try await Task.sleep(for: .milliseconds(Int(millis)))
+    } catch {
+      cancelledSlowCalls.withLock { $0 += 1 }
+      throw error
+    }
     return "slept \(millis)"
   }
 

@@ -1,0 +1,112 @@
+import Logging
+import NIOCore
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Synchronization
+import Testing
+import WeaverCore
+import WeaverRPC
+import WeaverThrift
+
+@Suite struct LifecycleAndChainTests {
+  @Test func gracefulShutdownDrainsCallsInFlightAndAsksClientsToReconnect() async throws {
+    let server = ThriftServer(serving: interopServices(), configuration: ThriftServerConfiguration(drainTimeout: .seconds(5)))
+    try await testGracefulShutdown { trigger in
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        let port = try await server.localAddress.port!
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+        defer { client.close() }
+        let interop = InteropService.Client(channel: client)
+        #expect(try await interop.add(a: 1, b: 1) == 2)
+        let slow = Task { try await interop.slow(millis: 400) }
+        try await Task.sleep(for: .milliseconds(100))
+        trigger.triggerGracefulShutdown()
+        try await Task.sleep(for: .milliseconds(50))
+        // No new connections are accepted…
+        let late = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+        defer { late.close() }
+        await #expect(throws: RPCError.self) { _ = try await InteropService.Client(channel: late).add(a: 1, b: 1) }
+        // …but the call in flight completes, and its reply tells the client to let go of the connection.
+        #expect(try await slow.value == "slept 400")
+        try await group.next()
+        #expect(server.openConnections == 0)
+      }
+    }
+  }
+
+  @Test func metadataAndDeadlinesFollowTheCallChain() async throws {
+    // Front (SecondService) calls Back (InteropService.seen) while serving a call.
+    try await withServer(interopServices()) { _, backPort in
+      let back = try ThriftClient(addresses: ["127.0.0.1:\(backPort)"], configuration: ThriftClientConfiguration(callerName: "front"))
+      defer { back.close() }
+      let front = ForwardingSecond(back: InteropService.Client(channel: back))
+      try await withServer([SecondService.service(front)]) { _, frontPort in
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(frontPort)"], configuration: ThriftClientConfiguration(rpcTimeout: .seconds(3)))
+        defer { client.close() }
+        let seenAtBack = try await CallContext.with(metadata: Metadata(transient: ["hop": "1"], persistent: ["release": "canary"])) {
+          try await SecondService.Client(channel: client).second(text: "x")
+        }
+        #expect(seenAtBack.contains("persist:release=canary"), "persistent keys travel the whole chain: \(seenAtBack)")
+        #expect(!seenAtBack.contains("transit:hop"), "transient keys stop after one hop: \(seenAtBack)")
+        #expect(seenAtBack.contains("caller=front"))
+        #expect(seenAtBack.contains("deadline=set"), "the inherited deadline travels on")
+      }
+    }
+  }
+
+  @Test func middlewaresWrapCallsInOrderOnBothSides() async throws {
+    let clientLog = CallLog()
+    let serverLog = CallLog()
+    var serverConfiguration = ThriftServerConfiguration()
+    serverConfiguration.middlewares = [Recorder(name: "s1", log: serverLog), Recorder(name: "s2", log: serverLog)]
+    try await withServer(interopServices(), configuration: serverConfiguration) { _, port in
+      let configuration = ThriftClientConfiguration(middlewares: [Recorder(name: "c1", log: clientLog), MetadataStamp(), Recorder(name: "c2", log: clientLog)])
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
+      defer { client.close() }
+      let seen = try await InteropService.Client(channel: client).seen()
+      #expect(seen["persist:stamped"] == "yes", "a client middleware can change the call's context")
+      #expect(clientLog.entries == ["c1>InteropService.seen", "c2>InteropService.seen", "c2<", "c1<"])
+      #expect(serverLog.entries == ["s1>InteropService.seen", "s2>InteropService.seen", "s2<", "s1<"])
+    }
+  }
+}
+
+/// SecondService that calls the back end while serving, to test propagation.
+struct ForwardingSecond: SecondService.ServiceProtocol {
+  let back: InteropService.Client<ThriftClient>
+
+  func second(text: String) async throws -> String {
+    let seen = try await back.seen()
+    return seen.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+  }
+}
+
+final class CallLog: Sendable {
+  private let lines = Mutex<[String]>([])
+  func append(_ line: String) { lines.withLock { $0.append(line) } }
+  var entries: [String] { lines.withLock { $0 } }
+}
+
+struct Recorder: ClientMiddleware, ServerMiddleware {
+  let name: String
+  let log: CallLog
+
+  func intercept<Request: Sendable, Response: Sendable>(
+    _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
+  ) async throws -> Response {
+    log.append("\(name)>\(context.service).\(context.method)")
+    defer { log.append("\(name)<") }
+    return try await next(request, context)
+  }
+}
+
+struct MetadataStamp: ClientMiddleware {
+  func intercept<Request: Sendable, Response: Sendable>(
+    _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
+  ) async throws -> Response {
+    var context = context
+    context.metadata.persistent["stamped"] = "yes"
+    return try await next(request, context)
+  }
+}
