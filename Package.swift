@@ -90,11 +90,12 @@ let package = Package(
     ),
 
     // tests
+    .target(name: "WeaverTestSupport", path: "Tests/WeaverTestSupport", swiftSettings: strictSwift),
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "WeaverRPCTests",
       dependencies: [
-        "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery",
+        "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,13 +116,13 @@ let package = Package(
     ),
     .testTarget(
       name: "WeaverCodegenTests",
-      dependencies: ["WeaverCodegen", "WeaverThrift"],
+      dependencies: ["WeaverCodegen", "WeaverThrift", "WeaverTestSupport"],
       exclude: ["Golden"],
       swiftSettings: strictSwift
     ),
     .testTarget(
       name: "WeaverGeneratedTests",
-      dependencies: ["WeaverThrift", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: ["WeaverThrift", "WeaverTestSupport", .product(name: "NIOCore", package: "swift-nio")],
       // Generated code must compile without a single warning.
       swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])],
       plugins: ["WeaverThriftPlugin"]

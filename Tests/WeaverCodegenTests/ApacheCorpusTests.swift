@@ -42,7 +42,7 @@ import WeaverThriftIDL
             let report = try ThriftCodegenRunner.run(ThriftCodegenRequest(
               files: [Self.testDirectory.appendingPathComponent(idl).path], includePaths: [Self.testDirectory.path],
               outputDirectory: output.path, recursive: true))
-            try checker.check(report.generated.map { URL(fileURLWithPath: $0) })
+            try await checker.check(report.generated.map { URL(fileURLWithPath: $0) })
             return nil
           } catch {
             return "\(idl): \(error)"
@@ -83,19 +83,19 @@ import WeaverThriftIDL
 
 @Suite struct SwiftTypeCheckerTests {
   /// The corpus test is only as good as its checker: it must fail on errors and on warnings.
-  @Test func rejectsErrorsAndWarnings() throws {
+  @Test func rejectsErrorsAndWarnings() async throws {
     let checker = try SwiftTypeChecker()
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-checker-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let good = directory.appendingPathComponent("Good.swift")
     try "import WeaverThrift\nlet type: ThriftType = .i32\n".write(to: good, atomically: true, encoding: .utf8)
-    try checker.check([good])
+    try await checker.check([good])
     let bad = directory.appendingPathComponent("Bad.swift")
     try "let x: Int = \"a\"\n".write(to: bad, atomically: true, encoding: .utf8)
-    #expect(throws: SwiftTypeChecker.Failure.self) { try checker.check([bad]) }
+    await #expect(throws: SwiftTypeChecker.Failure.self) { try await checker.check([bad]) }
     let warning = directory.appendingPathComponent("Warning.swift")
     try "func f() { var unused = 1 }\n".write(to: warning, atomically: true, encoding: .utf8)
-    #expect(throws: SwiftTypeChecker.Failure.self) { try checker.check([warning]) }
+    await #expect(throws: SwiftTypeChecker.Failure.self) { try await checker.check([warning]) }
   }
 }

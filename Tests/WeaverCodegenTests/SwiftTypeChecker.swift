@@ -1,11 +1,11 @@
 import Foundation
+import WeaverTestSupport
 
 /// Type-checks generated Swift against the WeaverThrift module this package just built,
 /// with the package's own strictness (Swift 6, warnings as errors). Reads the module search
 /// flags SwiftPM used from its build description.
 struct SwiftTypeChecker {
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static var packageRoot: URL { ExternalTool.packageRoot }
 
   struct Failure: Error, CustomStringConvertible {
     var description: String
@@ -39,18 +39,13 @@ struct SwiftTypeChecker {
   }
 
   /// Type-checks the files together as one module; throws the compiler's output on failure.
-  func check(_ files: [URL]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + flags + files.map(\.path)
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: String(decoding: data, as: UTF8.self))
+  func check(_ files: [URL]) async throws {
+    do {
+      try await ExternalTool.run(
+        ["swiftc", "-typecheck", "-swift-version", "6", "-warnings-as-errors"] + flags + files.map(\.path),
+        hint: "swiftc must be on PATH")
+    } catch let failure as ExternalTool.Failure {
+      throw Failure(description: failure.description)
     }
   }
 }

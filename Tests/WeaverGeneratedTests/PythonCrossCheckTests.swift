@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+import WeaverTestSupport
 import WeaverThrift
 
 /// The corpus both sides build; must match `corpus()` in Tests/PythonPeer/crosscheck.py.
@@ -65,8 +66,8 @@ enum CrossCheckCorpus {
 @Suite struct PythonCrossCheckTests {
   static let installHint = "Install the peer with scripts/test, or: apt-get install thrift-compiler && python3 -m pip install thrift"
 
-  @Test func encodingsMatchApacheThriftPython() throws {
-    try ExternalTool.withTemporaryDirectory { directory in
+  @Test func encodingsMatchApacheThriftPython() async throws {
+    try await ExternalTool.withTemporaryDirectory { directory in
       var ours: [String: [String: String]] = [:]
       for testCase in CrossCheckCorpus.cases {
         var entry: [String: String] = [:]
@@ -78,7 +79,7 @@ enum CrossCheckCorpus {
       let swiftFile = directory.appendingPathComponent("swift.json")
       let pythonFile = directory.appendingPathComponent("python.json")
       try JSONSerialization.data(withJSONObject: ours, options: [.sortedKeys]).write(to: swiftFile)
-      try ExternalTool.run(
+      try await ExternalTool.run(
         ["python3", "Tests/PythonPeer/crosscheck.py", "--idl", "Tests/WeaverGeneratedTests/IDL/CrossCheck.thrift",
          "--swift", swiftFile.path, "--out", pythonFile.path],
         hint: Self.installHint)

@@ -48,8 +48,7 @@ import WeaverThrift
       #expect(started.duration(to: .now) < .seconds(1))
       if transport == .ttheader {
         // TTHeader carried the timeout: the server cancelled the handler at the deadline.
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(handler.cancelledSlowCalls.withLock { $0 } == 1)
+        #expect(await eventually { handler.cancelledSlowCalls.withLock { $0 } == 1 })
       }
       // The connection is still good for the next call.
       #expect(try await interop.add(a: 1, b: 2) == 3)
@@ -70,11 +69,12 @@ import WeaverThrift
   }
 
   @Test func cancellingTheTaskCancelsTheCall() async throws {
-    try await withServer(interopServices()) { _, port in
+    let handler = InteropHandler()
+    try await withServer(interopServices(handler)) { _, port in
       let (client, interop) = try interop(port: port)
       defer { client.close() }
       let call = Task { try await interop.slow(millis: 5000) }
-      try await Task.sleep(for: .milliseconds(100))
+      await handler.gate.waitForArrivals(1)
       call.cancel()
       let result = await call.result
       #expect(throws: RPCError(.cancelled, "the calling task was cancelled")) { try result.get() }
@@ -90,7 +90,7 @@ import WeaverThrift
       let (midClient, midInterop) = try interop(port: port)
       defer { midClient.close() }
       let call = Task { try await midInterop.slow(millis: 5000) }
-      try await Task.sleep(for: .milliseconds(100))
+      await handler.gate.waitForArrivals(1)
       group.cancelAll()  // the server goes away, closing its connections
       let result = await call.result
       #expect(throws: RPCError.self) { try result.get() }
@@ -115,13 +115,15 @@ import WeaverThrift
   @Test func aFullServerRefusesCallsAsOverloaded() async throws {
     var configuration = ThriftServerConfiguration()
     configuration.limits.maxConcurrentRequests = 1
-    try await withServer(interopServices(), configuration: configuration) { _, port in
+    let handler = InteropHandler()
+    try await withServer(interopServices(handler), configuration: configuration) { _, port in
       let (client, interop) = try interop(port: port)
       defer { client.close() }
-      let slow = Task { try await interop.slow(millis: 400) }
-      try await Task.sleep(for: .milliseconds(100))
+      let held = Task { try await interop.slow(millis: -1) }
+      await handler.gate.waitForArrivals(1)
       #expect(await code { _ = try await interop.add(a: 1, b: 1) } == .overloaded)
-      #expect(try await slow.value == "slept 400")
+      handler.gate.open()
+      #expect(try await held.value == "opened")
       #expect(try await interop.add(a: 1, b: 1) == 2, "capacity is back once the slow call is done")
     }
   }

@@ -10,7 +10,8 @@ import WeaverThrift
 
 @Suite struct LifecycleAndChainTests {
   @Test func gracefulShutdownDrainsCallsInFlightAndAsksClientsToReconnect() async throws {
-    let server = ThriftServer(serving: interopServices(), configuration: ThriftServerConfiguration(drainTimeout: .seconds(5)))
+    let handler = InteropHandler()
+    let server = ThriftServer(serving: interopServices(handler), configuration: ThriftServerConfiguration(drainTimeout: .seconds(5)))
     try await testGracefulShutdown { trigger in
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
@@ -19,20 +20,24 @@ import WeaverThrift
         defer { client.close() }
         let interop = InteropService.Client(channel: client)
         #expect(try await interop.add(a: 1, b: 1) == 2)
-        let slow = Task { try await interop.slow(millis: 400) }
-        try await Task.sleep(for: .milliseconds(100))
+        let held = Task { try await interop.slow(millis: -1) }
+        await handler.gate.waitForArrivals(1)
         trigger.triggerGracefulShutdown()
-        try await Task.sleep(for: .milliseconds(50))
         // No new connections are accepted…
-        let late = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
-        defer { late.close() }
-        await #expect(throws: RPCError.self) { _ = try await InteropService.Client(channel: late).add(a: 1, b: 1) }
+        #expect(await eventually { await refusesConnections(port: port) })
         // …but the call in flight completes, and its reply tells the client to let go of the connection.
-        #expect(try await slow.value == "slept 400")
+        handler.gate.open()
+        #expect(try await held.value == "opened")
         try await group.next()
         #expect(server.openConnections == 0)
       }
     }
+  }
+
+  private func refusesConnections(port: Int) async -> Bool {
+    guard let connection = try? await RawConnection.connect(port: port) else { return true }
+    connection.close()
+    return false
   }
 
   @Test func metadataAndDeadlinesFollowTheCallChain() async throws {

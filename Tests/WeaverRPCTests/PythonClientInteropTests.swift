@@ -1,4 +1,5 @@
 import Foundation
+import WeaverTestSupport
 import Testing
 import WeaverRPC
 
@@ -10,7 +11,7 @@ import WeaverRPC
   func pythonClient(port: Int, transport: String, protocol: String, multiplexed: Bool = false) async throws -> [String: String] {
     var arguments = ["python3", "Tests/PythonPeer/interop.py", "client", "--port", "\(port)", "--transport", transport, "--protocol", `protocol`]
     if multiplexed { arguments.append("--multiplexed") }
-    let output = try await ExternalTool.runAsync(arguments, hint: Self.hint)
+    let output = try await ExternalTool.run(arguments, hint: Self.hint)
     let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
     return report.mapValues { "\($0)" }
   }

@@ -66,8 +66,11 @@ import WeaverThrift
     var configuration = Self.configuration()
     configuration.limits.maxConnections = 2
     try await withServer(interopServices(), configuration: configuration) { server, port in
+      // Accepts run on several event loops: wait for each before the next connects.
       let first = try await RawConnection.connect(port: port)
+      #expect(await eventually { server.openConnections == 1 })
       let second = try await RawConnection.connect(port: port)
+      #expect(await eventually { server.openConnections == 2 })
       defer {
         first.close()
         second.close()
@@ -77,7 +80,7 @@ import WeaverThrift
       #expect(!(await first.closedByPeer(within: .milliseconds(100))))
       #expect(server.openConnections == 2)
       first.close()
-      try await Task.sleep(for: .milliseconds(50))
+      #expect(await eventually { server.openConnections == 1 })
       try await stillServes(port)
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import WeaverTestSupport
 import NIOCore
 import Testing
 import WeaverCore
@@ -27,7 +28,7 @@ import WeaverRPC
         openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem -days 2 -extfile $name.ext 2>/dev/null
       done
       """
-    _ = try await ExternalTool.runAsync(["bash", "-c", script], hint: "TLS tests need the openssl command (apt-get install openssl)")
+    _ = try await ExternalTool.run(["bash", "-c", script], hint: "TLS tests need the openssl command (apt-get install openssl)")
     return Certificates(directory: directory)
   }
 

@@ -58,6 +58,9 @@ final class ThriftClientConnection: Sendable {
     do {
       let channel = try await bootstrap.connect(host: instance.host, port: instance.port).get()
       return try await channel.eventLoop.submit {
+        guard channel.isActive else {
+          throw RPCError(.connectionClosed, "\(instance) closed the connection as soon as it accepted it (is its connection limit reached?)")
+        }
         let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientResponseHandler.self)
         let connection = ThriftClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         handler.onConnectionReset = { [weak connection] in connection?.markNotReusable() }
@@ -172,7 +175,12 @@ final class ThriftClientResponseHandler: ChannelInboundHandler, RemovableChannel
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    let rpcError = error as? RPCError ?? RPCError(.protocolError, "\(error)")
+    let rpcError: RPCError
+    switch error {
+    case let error as RPCError: rpcError = error
+    case is ThriftFrameError, is ThriftProtocolError: rpcError = RPCError(.protocolError, "\(error)")
+    default: rpcError = RPCError(.connectionClosed, "the connection failed: \(error)")  // resets, TLS errors
+    }
     closedError = rpcError
     failAll(rpcError)
     context.close(promise: nil)

@@ -36,6 +36,9 @@ public final class ThriftServer: Service, Sendable {
     var addressWaiters: [CheckedContinuation<SocketAddress, any Error>] = []
     var serverChannel: (any Channel)?
     var connections: [ObjectIdentifier: ThriftServerConnection] = [:]
+    /// Accepted connections not yet picked up by `serve`: when the accept loop ends, any
+    /// left here were never served and must still be closed through their async wrapper.
+    var unserved: [ObjectIdentifier: NIOAsyncChannel<ThriftFrame, ThriftFrame>] = [:]
     var draining = false
   }
 
@@ -80,19 +83,38 @@ public final class ThriftServer: Service, Sendable {
     state.withLock { $0.serverChannel = serverChannel.channel }
     logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.channel.localAddress!)"])
 
-    try await withGracefulShutdownHandler {
-      try await withThrowingDiscardingTaskGroup { group in
-        try await serverChannel.executeThenClose { inbound in
-          for try await connection in inbound {
-            group.addTask { await self.serve(connection) }
+    do {
+      try await withGracefulShutdownHandler {
+        try await withThrowingDiscardingTaskGroup { group in
+          try await serverChannel.executeThenClose { inbound in
+            for try await connection in inbound {
+              group.addTask { await self.serve(connection) }
+            }
           }
+          // Accepting has stopped (graceful shutdown): give calls in flight their time.
+          await self.waitForConnectionsToDrain()
+          self.closeAllConnections()
         }
-        // Accepting has stopped (graceful shutdown): give calls in flight their time.
-        await self.waitForConnectionsToDrain()
-        self.closeAllConnections()
+      } onGracefulShutdown: {
+        self.beginDrain()
       }
-    } onGracefulShutdown: {
-      self.beginDrain()
+    } catch {
+      await closeUnserved()
+      throw error
+    }
+    await closeUnserved()
+  }
+
+  /// Closes connections accepted but still queued when the accept loop ended (on
+  /// cancellation); NIO requires each async channel to be closed through its scope.
+  private func closeUnserved() async {
+    let unserved = state.withLock { state in
+      defer { state.unserved = [:] }
+      return Array(state.unserved.values)
+    }
+    for channel in unserved {
+      connectionCount.wrappingSubtract(1, ordering: .relaxed)
+      try? await channel.executeThenClose { _, _ in }
     }
   }
 
@@ -122,7 +144,9 @@ public final class ThriftServer: Service, Sendable {
               transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits,
               partialFrameTimeout: limits.partialFrameTimeout.timeAmount))
           try handlers.addHandler(ThriftFrameEncoderHandler())
-          return try NIOAsyncChannel<ThriftFrame, ThriftFrame>(wrappingChannelSynchronously: channel)
+          let asyncChannel = try NIOAsyncChannel<ThriftFrame, ThriftFrame>(wrappingChannelSynchronously: channel)
+          self.state.withLock { $0.unserved[ObjectIdentifier(channel)] = asyncChannel }
+          return asyncChannel
         }
       }
   }
@@ -142,6 +166,7 @@ public final class ThriftServer: Service, Sendable {
     let connection = ThriftServerConnection(channel: channel.channel)
     let id = ObjectIdentifier(connection)
     let draining = state.withLock { state -> Bool in
+      state.unserved[ObjectIdentifier(channel.channel)] = nil
       state.connections[id] = connection
       return state.draining
     }

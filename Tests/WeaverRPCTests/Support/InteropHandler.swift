@@ -7,6 +7,8 @@ final class InteropHandler: InteropService.ServiceProtocol {
   let notifications = Mutex<[String]>([])
   /// `slow` calls that were cancelled (their deadline passed, or the client went away).
   let cancelledSlowCalls = Mutex(0)
+  /// Every `slow` call arrives here; `slow(millis: -1)` then waits until it opens.
+  let gate = TestGate()
 
   func echo(payload: Payload) async throws -> Payload { payload }
 
@@ -17,7 +19,13 @@ final class InteropHandler: InteropService.ServiceProtocol {
     throw Oops(code: code, message: "failed with \(code)")
   }
 
+  /// Sleeps `millis`; with -1, waits until the test opens ``gate``.
   func slow(millis: Int32) async throws -> String {
+    gate.arrive()
+    if millis < 0 {
+      await gate.pass()
+      return "opened"
+    }
     do {
       try await Task.sleep(for: .milliseconds(Int(millis)))
     } catch {

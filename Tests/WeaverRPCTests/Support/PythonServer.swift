@@ -1,4 +1,5 @@
 import Foundation
+import WeaverTestSupport
 
 /// Apache Thrift's Python server (Tests/PythonPeer/interop.py) on a free loopback port,
 /// killed when `body` ends, also when it throws.
@@ -28,37 +29,28 @@ func withPythonServer<T: Sendable>(
 /// a child spawned from a test runner thread can inherit a mask that blocks SIGTERM.)
 private func stop(_ process: Process) async {
   kill(process.processIdentifier, SIGKILL)
-  await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-    DispatchQueue.global().async {
-      process.waitUntilExit()
-      continuation.resume()
-    }
-  }
+  _ = try? await ExternalTool.onOwnThread { process.waitUntilExit() }
 }
 
 private func serve<T: Sendable>(
   _ process: Process, output: Pipe, errors: Pipe, _ body: @Sendable (Int) async throws -> T
 ) async throws -> T {
-  let port: Int = try await withCheckedThrowingContinuation { continuation in
-    DispatchQueue.global().async {
-      var line = Data()
-      while true {
-        let byte = output.fileHandleForReading.readData(ofLength: 1)
-        if byte.isEmpty {
-          let message = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
-          continuation.resume(throwing: ExternalTool.Failure(description: "the Python server did not start: \(message)\n\(PythonClientInteropTests.hint)"))
-          return
-        }
-        if byte == Data("\n".utf8) { break }
-        line.append(byte)
+  let port: Int = try await ExternalTool.onOwnThread {
+    var line = Data()
+    while true {
+      let byte = output.fileHandleForReading.readData(ofLength: 1)
+      if byte.isEmpty {
+        let message = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+        throw ExternalTool.Failure(description: "the Python server did not start: \(message)\n\(PythonClientInteropTests.hint)")
       }
-      let text = String(decoding: line, as: UTF8.self)
-      guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-        continuation.resume(throwing: ExternalTool.Failure(description: "unexpected line from the Python server: \(text)"))
-        return
-      }
-      continuation.resume(returning: port)
+      if byte == Data("\n".utf8) { break }
+      line.append(byte)
     }
+    let text = String(decoding: line, as: UTF8.self)
+    guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+      throw ExternalTool.Failure(description: "unexpected line from the Python server: \(text)")
+    }
+    return port
   }
   return try await body(port)
 }

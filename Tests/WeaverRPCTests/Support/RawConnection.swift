@@ -38,12 +38,7 @@ final class RawConnection: Sendable {
 
   /// Whether the peer closed the connection within `timeout`.
   func closedByPeer(within timeout: Duration) async -> Bool {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
-      if !channel.isActive { return true }
-      try? await Task.sleep(for: .milliseconds(10))
-    }
-    return !channel.isActive
+    await eventually(within: timeout) { !channel.isActive }
   }
 
   func close() {
