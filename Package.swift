@@ -27,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
   ],
   targets: [
     // base
@@ -58,6 +59,19 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // benchmarks: the echo service and the load generator behind `weaver bench`
+    .target(
+      name: "WeaverBench",
+      dependencies: [
+        "WeaverCore", "WeaverThrift", "WeaverRPC",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ],
+      swiftSettings: strictSwift,
+      plugins: ["WeaverThriftPlugin"]
+    ),
+
     // The build plugin's tool: depends on the generator only, so plugin users build little.
     .executableTarget(
       name: "weaver-thrift-gen",
@@ -76,8 +90,13 @@ let package = Package(
       dependencies: [
         "WeaverCodegen",
         "WeaverThrift",
+        "WeaverRPC",
+        "WeaverBench",
         "WeaverExampleModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift
     ),

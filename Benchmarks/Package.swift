@@ -19,5 +19,12 @@ let package = Package(
       ],
       plugins: [.plugin(name: "WeaverThriftPlugin", package: "CloudWeaver")]
     ),
+    .executableTarget(
+      name: "RawEchoServer",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]
+    ),
   ]
 )

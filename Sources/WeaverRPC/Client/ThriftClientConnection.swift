@@ -50,7 +50,7 @@ final class ThriftClientConnection: Sendable {
           try handlers.addHandler(
             ThriftFrameDecoderHandler(
               transport: configuration.transport, maxFrameSize: configuration.maxFrameSize,
-              limits: configuration.protocolLimits, partialFrameTimeout: nil))
+              limits: configuration.protocolLimits))
           try handlers.addHandler(ThriftFrameEncoderHandler())
           try handlers.addHandler(ThriftClientResponseHandler(limits: configuration.protocolLimits))
         }

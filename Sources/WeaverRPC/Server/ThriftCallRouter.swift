@@ -4,7 +4,7 @@ import WeaverThrift
 
 /// Turns a request frame into a reply frame: picks the service, builds the call context
 /// (metadata, caller, deadline), runs the middlewares and the handler, and frames the reply
-/// like the request. Knows nothing about connections.
+/// like the request. Knows nothing about connections or threads.
 struct ThriftCallRouter: Sendable {
   private let dispatchers: [String: ThriftServiceDispatcher]
   /// Services in registration order, for calls that name no service.
@@ -41,16 +41,16 @@ struct ThriftCallRouter: Sendable {
     return replyFrame(for: frame, message: reply, extraHeaders: extraHeaders)
   }
 
-  /// Handles a request frame; returns the reply frame, or nil for oneway calls.
-  func handle(_ frame: ThriftFrame, connectionClosing: Bool) async -> ThriftFrame? {
-    let closing = connectionClosing ? [ThriftHeaderKey.connectionReset: "1"] : [:]
+  /// Reads a request frame's message header and finds its service: either a call ready to
+  /// run, or an immediate reply (an error, or nothing for a broken oneway call).
+  func route(_ frame: ThriftFrame) -> ThriftRoute {
     guard let (call, arguments) = callHeader(of: frame) else {
       // Too broken to name a call; on header transports the frame still has a sequence id.
-      guard let sequenceID = frame.header?.sequenceID else { return nil }
+      guard let sequenceID = frame.header?.sequenceID else { return .reply(nil) }
       let reply = ThriftServiceDispatcher.exceptionReply(
         to: ThriftMessageHeader(name: "", type: .call, sequenceID: sequenceID),
         TApplicationException(.protocolError, "cannot read the message header"), protocol: frame.protocol, allocator: allocator)
-      return replyFrame(for: frame, message: reply, extraHeaders: closing)
+      return .reply(replyFrame(for: frame, message: reply))
     }
     var method = call
     var serviceName = frame.header?.strings[ThriftHeaderKey.idlServiceName]
@@ -60,15 +60,48 @@ struct ThriftCallRouter: Sendable {
       method.name = String(call.name[call.name.index(after: colon)...])
     }
     guard let (resolvedName, dispatcher) = dispatcher(service: serviceName, method: method.name) else {
-      guard call.type != .oneway else { return nil }
+      guard call.type != .oneway else { return .reply(nil) }
       let reply = ThriftServiceDispatcher.exceptionReply(
         to: method, TApplicationException(.unknownMethod, "Unknown service '\(serviceName ?? "")' for method '\(method.name)'"),
         protocol: frame.protocol, allocator: allocator)
-      return replyFrame(for: frame, message: reply, extraHeaders: closing)
+      return .reply(replyFrame(for: frame, message: reply))
     }
     let context = callContext(for: frame, service: resolvedName, method: method.name)
-    let reply = await run(method, arguments, frame.protocol, dispatcher, context)
-    return reply.map { replyFrame(for: frame, message: $0, extraHeaders: closing) }
+    return .call(ThriftRoutedCall(frame: frame, header: method, arguments: arguments, dispatcher: dispatcher, context: context))
+  }
+
+  /// Runs a routed call's middlewares and handler under its call context; returns the reply
+  /// frame, or nil for oneway calls. (The deadline is enforced by the caller, which cancels
+  /// this task and answers with ``deadlineReply(for:)``.)
+  func run(_ call: ThriftRoutedCall) async -> ThriftFrame? {
+    let middlewares = self.middlewares
+    let allocator = self.allocator
+    let header = call.header
+    let dispatcher = call.dispatcher
+    let message: ByteBuffer? = await CallContext.$current.withValue(call.context) {
+      if middlewares.isEmpty {
+        return await dispatcher.handle(call: header, arguments: call.arguments, protocol: call.frame.protocol, allocator: allocator)
+      }
+      do {
+        let request = ThriftServerCall(header: header, arguments: call.arguments, protocol: call.frame.protocol)
+        return try await middlewares.run(request, context: call.context) { request, _ in
+          ThriftServerReply(message: await dispatcher.handle(call: request.header, arguments: request.arguments, protocol: request.protocol, allocator: allocator))
+        }.message
+      } catch {
+        return ThriftServiceDispatcher.exceptionReply(
+          to: header, TApplicationException(.internalError, "\(error)"), protocol: call.frame.protocol, allocator: allocator)
+      }
+    }
+    return message.map { replyFrame(for: call.frame, message: $0) }
+  }
+
+  /// The reply for a call whose deadline passed before its handler finished.
+  func deadlineReply(for call: ThriftRoutedCall) -> ThriftFrame? {
+    guard call.header.type != .oneway else { return nil }
+    let message = ThriftServiceDispatcher.exceptionReply(
+      to: call.header, TApplicationException(.internalError, "deadline exceeded before '\(call.header.name)' finished"),
+      protocol: call.frame.protocol, allocator: allocator)
+    return replyFrame(for: call.frame, message: message)
   }
 
   /// The service a call is for: the one it names, else the only one, else the first that
@@ -91,58 +124,32 @@ struct ThriftCallRouter: Sendable {
     return context
   }
 
-  /// Runs the call under its context and deadline: past the deadline the handler is
-  /// cancelled and the caller gets an error instead of waiting.
-  private func run(
-    _ call: ThriftMessageHeader, _ arguments: ByteBuffer, _ protocol: ThriftProtocolID,
-    _ dispatcher: ThriftServiceDispatcher, _ context: CallContext
-  ) async -> ByteBuffer? {
-    let request = ThriftServerCall(header: call, arguments: arguments, protocol: `protocol`)
-    let middlewares = self.middlewares
-    let allocator = self.allocator
-    let work: @Sendable () async -> ByteBuffer? = {
-      await CallContext.$current.withValue(context) {
-        if middlewares.isEmpty {
-          return await dispatcher.handle(call: call, arguments: arguments, protocol: `protocol`, allocator: allocator)
-        }
-        do {
-          return try await middlewares.run(request, context: context) { request, _ in
-            ThriftServerReply(message: await dispatcher.handle(call: request.header, arguments: request.arguments, protocol: request.protocol, allocator: allocator))
-          }.message
-        } catch {
-          return ThriftServiceDispatcher.exceptionReply(
-            to: call, TApplicationException(.internalError, "\(error)"), protocol: `protocol`, allocator: allocator)
-        }
-      }
-    }
-    guard let deadline = context.deadline else { return await work() }
-    if deadline <= .now { return deadlineReply(call, `protocol`) }
-    return await withTaskGroup(of: ByteBuffer??.self) { group in
-      group.addTask { await work() }
-      group.addTask {
-        try? await Task.sleep(until: deadline, clock: .continuous)
-        return Task.isCancelled ? nil : .some(self.deadlineReply(call, `protocol`))
-      }
-      let first = await group.next()!
-      group.cancelAll()
-      return first ?? nil
-    }
-  }
-
-  private func deadlineReply(_ call: ThriftMessageHeader, _ protocol: ThriftProtocolID) -> ByteBuffer? {
-    guard call.type != .oneway else { return nil }
-    return ThriftServiceDispatcher.exceptionReply(
-      to: call, TApplicationException(.internalError, "deadline exceeded before '\(call.name)' finished"), protocol: `protocol`, allocator: allocator)
-  }
-
   /// A reply frame like `request`'s: same transport, protocol and sequence id.
-  func replyFrame(for request: ThriftFrame, message: ByteBuffer, extraHeaders: [String: String]) -> ThriftFrame {
+  func replyFrame(for request: ThriftFrame, message: ByteBuffer, extraHeaders: [String: String] = [:]) -> ThriftFrame {
     var header: ThriftFrameHeader?
     if let requestHeader = request.header {
       header = ThriftFrameHeader(sequenceID: requestHeader.sequenceID, flags: requestHeader.flags, strings: extraHeaders)
     }
     return ThriftFrame(transport: request.transport, protocol: request.protocol, header: header, message: message)
   }
+}
+
+/// What the router makes of a request frame.
+enum ThriftRoute {
+  /// Answer at once with this frame (nil: send nothing).
+  case reply(ThriftFrame?)
+  /// Run this call.
+  case call(ThriftRoutedCall)
+}
+
+/// A request whose service and method are known, with the context it runs under.
+struct ThriftRoutedCall: Sendable {
+  var frame: ThriftFrame
+  /// The message header, with a `Service:` prefix already removed.
+  var header: ThriftMessageHeader
+  var arguments: ByteBuffer
+  var dispatcher: ThriftServiceDispatcher
+  var context: CallContext
 }
 
 /// A call as server middleware sees it.

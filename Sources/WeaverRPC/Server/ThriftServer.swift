@@ -12,7 +12,9 @@ import WeaverThrift
 /// and answers calls with the services it hosts, on the same transport and protocol.
 ///
 /// Calls on TTHeader and THeader connections run concurrently and are answered as they
-/// finish; calls on Framed and unframed connections are answered in order. A
+/// finish; calls on Framed and unframed connections are answered in order. Handlers run on
+/// the connection's event loop thread (as tasks that prefer it as their executor), so they
+/// must not block; long work belongs in a detached task or on another executor. A
 /// `ServiceLifecycle` service: a graceful shutdown stops accepting, asks TTHeader clients
 /// to stop reusing their connections (`crrst`), and waits up to ``ThriftServerConfiguration/drainTimeout``
 /// for calls in flight.
@@ -22,7 +24,7 @@ import WeaverThrift
 ///                           configuration: ThriftServerConfiguration(port: 9090))
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public final class ThriftServer: Service, Sendable {
+public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
   public let configuration: ThriftServerConfiguration
   private let router: ThriftCallRouter
   private let group: any EventLoopGroup
@@ -36,9 +38,6 @@ public final class ThriftServer: Service, Sendable {
     var addressWaiters: [CheckedContinuation<SocketAddress, any Error>] = []
     var serverChannel: (any Channel)?
     var connections: [ObjectIdentifier: ThriftServerConnection] = [:]
-    /// Accepted connections not yet picked up by `serve`: when the accept loop ends, any
-    /// left here were never served and must still be closed through their async wrapper.
-    var unserved: [ObjectIdentifier: NIOAsyncChannel<ThriftFrame, ThriftFrame>] = [:]
     var draining = false
   }
 
@@ -72,53 +71,33 @@ public final class ThriftServer: Service, Sendable {
 
   /// Binds, then serves until cancelled or gracefully shut down.
   public func run() async throws {
-    let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ThriftFrame, ThriftFrame>, Never>
+    let serverChannel: any Channel
     do {
       serverChannel = try await bind()
     } catch {
       publish(.failure(error))
       throw error
     }
-    publish(.success(serverChannel.channel.localAddress!))
-    state.withLock { $0.serverChannel = serverChannel.channel }
-    logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.channel.localAddress!)"])
+    publish(.success(serverChannel.localAddress!))
+    state.withLock { $0.serverChannel = serverChannel }
+    logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.localAddress!)"])
 
-    do {
-      try await withGracefulShutdownHandler {
-        try await withThrowingDiscardingTaskGroup { group in
-          try await serverChannel.executeThenClose { inbound in
-            for try await connection in inbound {
-              group.addTask { await self.serve(connection) }
-            }
-          }
-          // Accepting has stopped (graceful shutdown): give calls in flight their time.
-          await self.waitForConnectionsToDrain()
-          self.closeAllConnections()
-        }
-      } onGracefulShutdown: {
-        self.beginDrain()
+    await withGracefulShutdownHandler {
+      await withTaskCancellationHandler {
+        try? await serverChannel.closeFuture.get()
+      } onCancel: {
+        serverChannel.close(promise: nil)
       }
-    } catch {
-      await closeUnserved()
-      throw error
+    } onGracefulShutdown: {
+      self.beginDrain()
     }
-    await closeUnserved()
+    // Accepting has stopped. After a graceful shutdown calls in flight get their time;
+    // after cancellation they are cancelled with their connections.
+    if !Task.isCancelled { await waitForConnectionsToDrain() }
+    await closeAllConnections()
   }
 
-  /// Closes connections accepted but still queued when the accept loop ended (on
-  /// cancellation); NIO requires each async channel to be closed through its scope.
-  private func closeUnserved() async {
-    let unserved = state.withLock { state in
-      defer { state.unserved = [:] }
-      return Array(state.unserved.values)
-    }
-    for channel in unserved {
-      connectionCount.wrappingSubtract(1, ordering: .relaxed)
-      try? await channel.executeThenClose { _, _ in }
-    }
-  }
-
-  private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<ThriftFrame, ThriftFrame>, Never> {
+  private func bind() async throws -> any Channel {
     let limits = configuration.limits
     let sslContext = try configuration.tls?.makeServerContext()
     return try await ServerBootstrap(group: group)
@@ -126,29 +105,39 @@ public final class ThriftServer: Service, Sendable {
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
-      .bind(host: configuration.host, port: configuration.port) { channel in
+      .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          let previous = self.connectionCount.wrappingAdd(1, ordering: .relaxed).oldValue
-          guard previous < limits.maxConnections else {
-            self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
-            self.logger.warning("Thrift connection refused: limit reached", metadata: ["limit": "\(limits.maxConnections)"])
-            channel.close(promise: nil)
-            throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
-          }
-          let handlers = channel.pipeline.syncOperations
-          if let sslContext { try handlers.addHandler(NIOSSLServerHandler(context: sslContext)) }
-          try handlers.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout.timeAmount))
-          try handlers.addHandler(IdleConnectionCloser())
-          try handlers.addHandler(
-            ThriftFrameDecoderHandler(
-              transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits,
-              partialFrameTimeout: limits.partialFrameTimeout.timeAmount))
-          try handlers.addHandler(ThriftFrameEncoderHandler())
-          let asyncChannel = try NIOAsyncChannel<ThriftFrame, ThriftFrame>(wrappingChannelSynchronously: channel)
-          self.state.withLock { $0.unserved[ObjectIdentifier(channel)] = asyncChannel }
-          return asyncChannel
+          try self.setUp(channel, limits: limits, sslContext: sslContext)
         }
       }
+      .bind(host: configuration.host, port: configuration.port).get()
+  }
+
+  /// Counts the connection in (or refuses it over the limit) and builds its pipeline.
+  private func setUp(_ channel: any Channel, limits: ThriftServerConfiguration.Limits, sslContext: NIOSSLContext?) throws {
+    let previous = connectionCount.wrappingAdd(1, ordering: .relaxed).oldValue
+    guard previous < limits.maxConnections else {
+      connectionCount.wrappingSubtract(1, ordering: .relaxed)
+      logger.warning("Thrift connection refused: limit reached", metadata: ["limit": "\(limits.maxConnections)"])
+      channel.close(promise: nil)
+      throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
+    }
+    let connection = ThriftServerConnection(channel: channel)
+    let id = ObjectIdentifier(connection)
+    let draining = state.withLock { state -> Bool in
+      state.connections[id] = connection
+      return state.draining
+    }
+    channel.closeFuture.whenComplete { _ in
+      self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+      self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+    }
+    let handlers = channel.pipeline.syncOperations
+    if let sslContext { try handlers.addHandler(NIOSSLServerHandler(context: sslContext)) }
+    try handlers.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout.timeAmount))
+    try handlers.addHandler(
+      ThriftServerConnectionHandler(router: router, admission: self, connection: connection, limits: limits, logger: logger))
+    if draining { connection.beginClosing() }
   }
 
   private func publish(_ result: Result<SocketAddress, any Error>) {
@@ -160,80 +149,18 @@ public final class ThriftServer: Service, Sendable {
     for waiter in waiters { waiter.resume(with: result) }
   }
 
-  // MARK: Connections
+  // MARK: Admission
 
-  private func serve(_ channel: NIOAsyncChannel<ThriftFrame, ThriftFrame>) async {
-    let connection = ThriftServerConnection(channel: channel.channel)
-    let id = ObjectIdentifier(connection)
-    let draining = state.withLock { state -> Bool in
-      state.unserved[ObjectIdentifier(channel.channel)] = nil
-      state.connections[id] = connection
-      return state.draining
-    }
-    if draining { connection.beginClosing() }
-    defer {
-      connectionCount.wrappingSubtract(1, ordering: .relaxed)
-      state.withLock { _ = $0.connections.removeValue(forKey: id) }
-    }
-    do {
-      try await channel.executeThenClose { inbound, outbound in
-        try await withThrowingDiscardingTaskGroup { group in
-          for try await frame in inbound {
-            if frame.transport.isMultiplexed {
-              guard reserve(connection) else {
-                try await refuseOverloaded(frame, outbound)
-                continue
-              }
-              group.addTask {
-                defer { self.release(connection) }
-                if let reply = await self.router.handle(frame, connectionClosing: connection.isClosing) {
-                  try await outbound.write(reply)
-                }
-              }
-            } else {
-              guard reserve(connection) else {
-                try await refuseOverloaded(frame, outbound)
-                continue
-              }
-              defer { release(connection) }
-              if let reply = await router.handle(frame, connectionClosing: false) {
-                try await outbound.write(reply)
-              }
-            }
-          }
-        }
-      }
-    } catch {
-      logger.debug("Thrift connection ended", metadata: ["error": "\(error)"])
-    }
-  }
-
-  /// Counts a call in; false if a limit is reached.
-  private func reserve(_ connection: ThriftServerConnection) -> Bool {
-    let limits = configuration.limits
-    guard connection.inFlight.wrappingAdd(1, ordering: .relaxed).oldValue < limits.maxConcurrentRequestsPerConnection else {
-      connection.inFlight.wrappingSubtract(1, ordering: .relaxed)
-      return false
-    }
-    guard requestCount.wrappingAdd(1, ordering: .relaxed).oldValue < limits.maxConcurrentRequests else {
+  func reserve() -> Bool {
+    guard requestCount.wrappingAdd(1, ordering: .relaxed).oldValue < configuration.limits.maxConcurrentRequests else {
       requestCount.wrappingSubtract(1, ordering: .relaxed)
-      connection.inFlight.wrappingSubtract(1, ordering: .relaxed)
       return false
     }
     return true
   }
 
-  private func release(_ connection: ThriftServerConnection) {
+  func release() {
     requestCount.wrappingSubtract(1, ordering: .relaxed)
-    let remaining = connection.inFlight.wrappingSubtract(1, ordering: .relaxed).newValue
-    if remaining == 0 && connection.isClosing { connection.close() }
-  }
-
-  private func refuseOverloaded(_ frame: ThriftFrame, _ outbound: NIOAsyncChannelOutboundWriter<ThriftFrame>) async throws {
-    let exception = TApplicationException(.internalError, "server overloaded: too many calls in flight")
-    if let reply = router.refusal(frame, exception, extraHeaders: [ThriftHeaderKey.overloaded: "1"]) {
-      try await outbound.write(reply)
-    }
   }
 
   // MARK: Graceful shutdown
@@ -258,44 +185,10 @@ public final class ThriftServer: Service, Sendable {
     }
   }
 
-  private func closeAllConnections() {
+  /// Closes every connection (cancelling its calls) and waits until they are closed.
+  private func closeAllConnections() async {
     let connections = state.withLock { Array($0.connections.values) }
     for connection in connections { connection.close() }
-  }
-}
-
-/// One accepted connection, as the server tracks it for limits and draining.
-final class ThriftServerConnection: Sendable {
-  let channel: any Channel
-  let inFlight = Atomic<Int>(0)
-  private let closing = Atomic<Bool>(false)
-
-  init(channel: any Channel) {
-    self.channel = channel
-  }
-
-  var isClosing: Bool { closing.load(ordering: .relaxed) }
-
-  /// Closes now if idle; otherwise replies get `crrst` and the last one closes.
-  func beginClosing() {
-    closing.store(true, ordering: .relaxed)
-    if inFlight.load(ordering: .relaxed) == 0 { close() }
-  }
-
-  func close() {
-    channel.close(promise: nil)
-  }
-}
-
-/// Closes a connection that has been idle for the configured time.
-final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
-  typealias InboundIn = ByteBuffer
-
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is IdleStateHandler.IdleStateEvent {
-      context.close(promise: nil)
-    } else {
-      context.fireUserInboundEventTriggered(event)
-    }
+    for connection in connections { try? await connection.channel.closeFuture.get() }
   }
 }

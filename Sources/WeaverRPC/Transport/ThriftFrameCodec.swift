@@ -105,6 +105,22 @@ public enum ThriftFrameCodec {
     buffer.writeBuffer(&message)
   }
 
+  /// Messages up to this size are copied behind their prefix and written as one buffer;
+  /// larger ones are written as a second buffer, uncopied.
+  static let copyLimit = 4096
+
+  /// The bytes to write for `frame`: one buffer for small messages, else the prefix and the
+  /// message itself.
+  static func encodeForWriting(_ frame: ThriftFrame, allocator: ByteBufferAllocator) throws(ThriftFrameError) -> (ByteBuffer, ByteBuffer?) {
+    if frame.transport == .buffered { return (frame.message, nil) }
+    let small = frame.message.readableBytes <= copyLimit
+    var buffer = allocator.buffer(capacity: 64 + (small ? frame.message.readableBytes : 0))
+    try encodePrefix(frame, into: &buffer)
+    guard small else { return (buffer, frame.message) }
+    buffer.writeImmutableBuffer(frame.message)
+    return (buffer, nil)
+  }
+
   /// Appends the bytes that precede `frame`'s message (nothing for unframed messages), so a
   /// channel can write them and the message as two buffers without copying the message.
   public static func encodePrefix(_ frame: ThriftFrame, into buffer: inout ByteBuffer) throws(ThriftFrameError) {

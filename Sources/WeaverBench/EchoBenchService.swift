@@ -1,0 +1,14 @@
+import WeaverThrift
+
+/// The benchmark echo service (`Echo.thrift`, a copy of the shared benchmark IDL, so our
+/// server and every peer server are wire-identical): it answers with the message it got.
+public struct EchoBenchService: EchoService.ServiceProtocol {
+  public init() {}
+
+  public func echo(req: EchoRequest) async throws -> EchoResponse {
+    EchoResponse(message: req.message)
+  }
+
+  /// The service, ready to host in a `ThriftServer`.
+  public static var thriftService: ThriftService { EchoService.service(EchoBenchService()) }
+}

@@ -1,0 +1,75 @@
+import WeaverCore
+import WeaverRPC
+import WeaverThrift
+
+/// What one `weaver bench thrift` run does: whom it calls, how, and how hard.
+public struct ThriftBenchPlan: Sendable {
+  /// `host:port` of the echo server.
+  public var target: String
+  public var transport: ThriftTransport
+  public var `protocol`: ThriftProtocolID
+  /// Connections opened to the target.
+  public var connections: Int
+  /// Calls in flight at most (one worker task each).
+  public var concurrency: Int
+  /// Calls started per second; nil runs a closed loop (each worker calls again as soon as
+  /// its previous call returns).
+  public var rate: Int?
+  /// How long calls are measured, after the warm-up.
+  public var duration: Duration
+  /// How long calls run before measuring starts (connections open, caches warm).
+  public var warmup: Duration
+  /// Bytes in each echoed message.
+  public var payload: Int
+  /// Per-call deadline.
+  public var timeout: Duration
+
+  public init(
+    target: String, transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary,
+    connections: Int = 2, concurrency: Int = 32, rate: Int? = nil, duration: Duration = .seconds(10),
+    warmup: Duration = .seconds(1), payload: Int = 128, timeout: Duration = .seconds(5)
+  ) {
+    self.target = target
+    self.transport = transport
+    self.protocol = `protocol`
+    self.connections = connections
+    self.concurrency = concurrency
+    self.rate = rate
+    self.duration = duration
+    self.warmup = warmup
+    self.payload = payload
+    self.timeout = timeout
+  }
+
+  /// Checks the numbers make sense; the message says which does not.
+  public func validate() throws(ThriftBenchError) {
+    guard connections >= 1 else { throw ThriftBenchError("--connections must be at least 1") }
+    guard concurrency >= 1 else { throw ThriftBenchError("--concurrency must be at least 1") }
+    if let rate, rate < 1 { throw ThriftBenchError("--rate must be at least 1 call per second") }
+    guard duration > .zero else { throw ThriftBenchError("--duration must be positive") }
+    guard warmup >= .zero else { throw ThriftBenchError("--warmup cannot be negative") }
+    guard payload >= 0 else { throw ThriftBenchError("--payload cannot be negative") }
+    guard timeout > .zero else { throw ThriftBenchError("--timeout must be positive") }
+    guard Instance(address: target) != nil else { throw ThriftBenchError("--target must be host:port, not '\(target)'") }
+  }
+
+  /// The client configuration this plan calls with: multiplexed transports spread the
+  /// workers evenly over the connections.
+  var clientConfiguration: ThriftClientConfiguration {
+    var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)
+    configuration.maxConnectionsPerInstance = connections
+    configuration.maxConcurrentCallsPerConnection = max(1, (concurrency + connections - 1) / connections)
+    configuration.rpcTimeout = timeout
+    configuration.connectTimeout = min(timeout, .seconds(2))
+    return configuration
+  }
+}
+
+/// A benchmark that cannot run as asked.
+public struct ThriftBenchError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var description: String
+
+  public init(_ description: String) {
+    self.description = description
+  }
+}

@@ -1,0 +1,153 @@
+import NIOCore
+import NIOPosix
+import WeaverCore
+import WeaverRPC
+import WeaverThrift
+
+/// Drives an echo server with the load a ``ThriftBenchPlan`` describes and measures it.
+///
+/// `concurrency` worker tasks share one ``ThriftClient``. In a closed loop each worker calls
+/// again as soon as its call returns; at a constant rate workers take the next scheduled
+/// slot from a ``LoadSchedule``, wait for it, and measure from it; slots still untaken a
+/// timeout after the end are reported as not sent. Calls during the warm-up run the same
+/// way but are not recorded.
+public struct ThriftLoadGenerator: Sendable {
+  public let plan: ThriftBenchPlan
+  private let group: any EventLoopGroup
+
+  public init(plan: ThriftBenchPlan, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    self.plan = plan
+    self.group = eventLoopGroup
+  }
+
+  /// Runs the plan; `progress` is called about once a second with calls finished so far.
+  public func run(progress: (@Sendable (ThriftBenchProgress) -> Void)? = nil) async throws -> ThriftBenchReport {
+    try plan.validate()
+    let client = try ThriftClient(addresses: [plan.target], configuration: plan.clientConfiguration, eventLoopGroup: group)
+    defer { client.close() }
+    let echo = EchoService.Client(channel: client)
+    let request = EchoRequest(message: String(repeating: "x", count: plan.payload))
+
+    // One call first: a server that is not there fails the run at once, clearly.
+    do {
+      _ = try await echo.echo(req: request)
+    } catch {
+      throw ThriftBenchError("cannot call \(plan.target) over \(plan.transport) + \(plan.protocol): \(error)")
+    }
+
+    let recorder = LatencyRecorder()
+    let start = ContinuousClock.now
+    let measureFrom = start.advanced(by: plan.warmup)
+    let end = measureFrom.advanced(by: plan.duration)
+    let schedule = plan.rate.map { LoadSchedule(start: start, end: end, rate: $0) }
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<plan.concurrency {
+        group.addTask {
+          await Self.work(
+            echo: echo, request: request, schedule: schedule, measureFrom: measureFrom, end: end,
+            giveUpAt: end.advanced(by: plan.timeout), recorder: recorder)
+        }
+      }
+      if let progress {
+        group.addTask {
+          await Self.reportProgress(progress, recorder: recorder, start: start, measureFrom: measureFrom, end: end)
+        }
+      }
+      try await group.waitForAll()
+    }
+    var (histogram, errors) = recorder.snapshot
+    if let untaken = schedule?.untakenSlots, untaken > 0 { errors["notSentServerTooSlow"] = untaken }
+    let measured = measureFrom.duration(to: min(ContinuousClock.now, end))
+    return ThriftBenchReport(plan: plan, seconds: measured.seconds, histogram: histogram, errors: errors)
+  }
+
+  private static func work(
+    echo: EchoService.Client<ThriftClient>, request: EchoRequest, schedule: LoadSchedule?,
+    measureFrom: ContinuousClock.Instant, end: ContinuousClock.Instant, giveUpAt: ContinuousClock.Instant,
+    recorder: LatencyRecorder
+  ) async {
+    var samples = WorkerSamples()
+    let expectedBytes = request.message.utf8.count
+    while !Task.isCancelled {
+      let started: ContinuousClock.Instant
+      if let schedule {
+        // So far behind that the rest would only measure the backlog: stop.
+        guard ContinuousClock.now < giveUpAt, let slot = schedule.next() else { break }
+        // Sleeping costs more than it saves for slots this close.
+        if ContinuousClock.now < slot.advanced(by: .microseconds(-50)) {
+          try? await Task.sleep(until: slot, tolerance: .microseconds(50), clock: .continuous)
+        }
+        started = slot
+      } else {
+        started = .now
+        guard started < end else { break }
+      }
+      let failure: String?
+      do {
+        let reply = try await echo.echo(req: request)
+        failure = reply.message.utf8.count == expectedBytes ? nil : "wrongReply"
+      } catch {
+        failure = Self.kind(of: error)
+      }
+      let finished = ContinuousClock.now
+      recorder.completed.wrappingAdd(1, ordering: .relaxed)
+      if failure != nil { recorder.failed.wrappingAdd(1, ordering: .relaxed) }
+      guard started >= measureFrom, finished <= end || schedule != nil else { continue }
+      if let failure { samples.recordFailure(failure) } else { samples.record(started.duration(to: finished)) }
+      if samples.isFull { recorder.merge(&samples) }
+    }
+    recorder.merge(&samples)
+  }
+
+  /// A short name for what went wrong, for the error table.
+  static func kind(of error: any Error) -> String {
+    switch error {
+    case let error as RPCError: error.code.rawValue
+    case let error as TApplicationException: "applicationException(\(error.kind))"
+    default: String(describing: type(of: error))
+    }
+  }
+
+  private static func reportProgress(
+    _ progress: @Sendable (ThriftBenchProgress) -> Void, recorder: LatencyRecorder,
+    start: ContinuousClock.Instant, measureFrom: ContinuousClock.Instant, end: ContinuousClock.Instant
+  ) async {
+    var previous = (instant: start, completed: 0)
+    while ContinuousClock.now < end {
+      try? await Task.sleep(for: .seconds(1))
+      if Task.isCancelled { return }
+      let now = ContinuousClock.now
+      let completed = recorder.completed.load(ordering: .relaxed)
+      let rate = Double(completed - previous.completed) / previous.instant.duration(to: now).seconds
+      previous = (now, completed)
+      progress(ThriftBenchProgress(
+        elapsed: start.duration(to: now), total: start.duration(to: end), warmingUp: now < measureFrom,
+        completed: completed, failed: recorder.failed.load(ordering: .relaxed), currentQPS: rate))
+    }
+  }
+}
+
+/// A moment in a running benchmark, for the progress line.
+public struct ThriftBenchProgress: Sendable {
+  public var elapsed: Duration
+  public var total: Duration
+  public var warmingUp: Bool
+  public var completed: Int
+  public var failed: Int
+  /// Calls per second over the last interval.
+  public var currentQPS: Double
+
+  public var line: String {
+    let phase = warmingUp ? "warm-up" : "measuring"
+    return "[\(Int(elapsed.seconds.rounded()))/\(Int(total.seconds.rounded())) s \(phase)] \(completed) calls, \(Int(currentQPS)) QPS, \(failed) failed"
+  }
+}
+
+extension Duration {
+  /// The duration in seconds, as a `Double`.
+  var seconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+}

@@ -1,0 +1,274 @@
+import Logging
+import NIOCore
+import WeaverThrift
+
+/// Serves one connection, on its event loop: cuts its bytes into frames (closing it on bytes
+/// that are no frame, on a frame left half-received past the partial-frame timeout, and
+/// when idle), runs the calls, and writes the replies.
+///
+/// Each call runs in a task that prefers the connection's event loop as its executor, so a
+/// call is read, handled and answered on one thread. On TTHeader and THeader connections
+/// calls run concurrently and are answered as they finish (up to the per-connection limit;
+/// beyond it they are refused as overloaded). On Framed and unframed connections replies
+/// must keep request order: calls run one at a time, and reading pauses while the queue is
+/// full. A call whose deadline passes is cancelled and answered with an error at once.
+/// Replies written in one event loop tick go out in one flush.
+final class ThriftServerConnectionHandler: ChannelDuplexHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundIn = Never
+  typealias OutboundOut = ByteBuffer
+
+  private struct PendingCall {
+    var call: ThriftRoutedCall
+    var task: Task<Void, Never>?
+    var deadlineTimer: Scheduled<Void>?
+  }
+
+  private let router: ThriftCallRouter
+  private let admission: any ThriftCallAdmission
+  private let connection: ThriftServerConnection
+  private let maxCallsInFlight: Int
+  private let partialFrameTimeout: TimeAmount
+  private let logger: Logger
+  private var reader: ThriftFrameReader
+  private var partialFrameTimer: Scheduled<Void>?
+  private var context: ChannelHandlerContext?
+  private var executor: EventLoopTaskExecutor?
+  private var calls: [UInt64: PendingCall] = [:]
+  private var nextCallID: UInt64 = 0
+  /// Framed and unframed: frames waiting for the call before them to be answered.
+  private var waiting = CircularBuffer<ThriftFrame>()
+  private var orderedCallRunning = false
+  private var readHeld = false
+  private var flushScheduled = false
+
+  init(
+    router: ThriftCallRouter, admission: any ThriftCallAdmission, connection: ThriftServerConnection,
+    limits: ThriftServerConfiguration.Limits, logger: Logger
+  ) {
+    self.router = router
+    self.admission = admission
+    self.connection = connection
+    self.maxCallsInFlight = limits.maxConcurrentRequestsPerConnection
+    self.partialFrameTimeout = limits.partialFrameTimeout.timeAmount
+    self.logger = logger
+    self.reader = ThriftFrameReader(transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits)
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    self.executor = EventLoopTaskExecutor(context.eventLoop)
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+  }
+
+  // MARK: Reading
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    reader.append(unwrapInboundIn(data))
+    do {
+      while let frame = try reader.next() {
+        partialFrameTimer?.cancel()
+        partialFrameTimer = nil
+        accept(frame)
+      }
+    } catch {
+      fail(context: context, error)
+      return
+    }
+    if reader.hasPartialFrame && partialFrameTimer == nil {
+      let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+      let timeout = partialFrameTimeout
+      partialFrameTimer = context.eventLoop.scheduleTask(in: timeout) {
+        guard let context = this.value.context else { return }
+        this.value.fail(context: context, ThriftFrameError("a frame stayed incomplete for \(timeout.nanoseconds / 1_000_000) ms"))
+      }
+    }
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is IdleStateHandler.IdleStateEvent {
+      logger.debug("Thrift connection idle: closing")
+      context.close(promise: nil)
+    } else {
+      context.fireUserInboundEventTriggered(event)
+    }
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    fail(context: context, error)
+  }
+
+  private func fail(context: ChannelHandlerContext, _ error: any Error) {
+    logger.debug("Thrift connection closed on error", metadata: ["error": "\(error)"])
+    partialFrameTimer?.cancel()
+    partialFrameTimer = nil
+    reader.reset()
+    context.close(promise: nil)
+  }
+
+  private func accept(_ frame: ThriftFrame) {
+    if frame.transport.isMultiplexed {
+      guard calls.count < maxCallsInFlight else {
+        refuse(frame, "too many calls in flight on this connection")
+        return
+      }
+      start(frame)
+    } else {
+      waiting.append(frame)
+      startNextInOrder()
+    }
+  }
+
+  /// Holds reads back while a Framed/unframed connection has a full queue.
+  func read(context: ChannelHandlerContext) {
+    if waiting.count >= maxCallsInFlight {
+      readHeld = true
+    } else {
+      context.read()
+    }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    partialFrameTimer?.cancel()
+    partialFrameTimer = nil
+    for pending in calls.values {
+      pending.task?.cancel()
+      pending.deadlineTimer?.cancel()
+      admission.release()
+    }
+    calls = [:]
+    waiting.removeAll()
+    context.fireChannelInactive()
+  }
+
+  // MARK: Calls
+
+  private func startNextInOrder() {
+    guard !orderedCallRunning, let frame = waiting.popFirst() else { return }
+    if readHeld, waiting.count < maxCallsInFlight, let context {
+      readHeld = false
+      context.read()
+    }
+    orderedCallRunning = true
+    start(frame)
+  }
+
+  private func start(_ frame: ThriftFrame) {
+    guard admission.reserve() else {
+      refuse(frame, "server overloaded: too many calls in flight")
+      return
+    }
+    switch router.route(frame) {
+    case .reply(let reply):
+      admission.release()
+      if let reply { write(reply) }
+      callEnded()
+    case .call(let call):
+      run(call)
+    }
+  }
+
+  private func run(_ call: ThriftRoutedCall) {
+    guard let context, let executor else { return admission.release() }
+    let id = nextCallID
+    nextCallID &+= 1
+    let eventLoop = context.eventLoop
+    let this = NIOLoopBound(self, eventLoop: eventLoop)
+    let router = self.router
+    var pending = PendingCall(call: call)
+    if let deadline = call.context.deadline {
+      let remaining = ContinuousClock.now.duration(to: deadline)
+      pending.deadlineTimer = eventLoop.scheduleTask(in: remaining.timeAmount) { this.value.expire(id) }
+    }
+    // The task starts on this event loop after the current read, so `calls` holds it first.
+    pending.task = Task(executorPreference: executor) {
+      let reply = await router.run(call)
+      if eventLoop.inEventLoop {
+        this.value.finish(id, reply)
+      } else {
+        eventLoop.execute { this.value.finish(id, reply) }
+      }
+    }
+    calls[id] = pending
+  }
+
+  private func finish(_ id: UInt64, _ reply: ThriftFrame?) {
+    guard let pending = calls.removeValue(forKey: id) else { return }  // answered at its deadline
+    pending.deadlineTimer?.cancel()
+    admission.release()
+    if let reply { write(reply) }
+    callEnded()
+  }
+
+  private func expire(_ id: UInt64) {
+    guard let pending = calls.removeValue(forKey: id) else { return }
+    pending.task?.cancel()
+    admission.release()
+    if let reply = router.deadlineReply(for: pending.call) { write(reply) }
+    callEnded()
+  }
+
+  private func callEnded() {
+    if orderedCallRunning {
+      orderedCallRunning = false
+      startNextInOrder()
+    }
+    closeIfDrained()
+  }
+
+  /// During a graceful shutdown: closes the connection once no call is left.
+  func closeIfDrained() {
+    guard connection.isClosing, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
+    if flushScheduled {
+      flushScheduled = false
+      context.flush()
+    }
+    context.close(promise: nil)
+  }
+
+  private func refuse(_ frame: ThriftFrame, _ reason: String) {
+    let exception = TApplicationException(.internalError, reason)
+    if let reply = router.refusal(frame, exception, extraHeaders: [ThriftHeaderKey.overloaded: "1"]) { write(reply) }
+    if !frame.transport.isMultiplexed {
+      orderedCallRunning = false
+      startNextInOrder()
+    }
+  }
+
+  // MARK: Writing
+
+  private func write(_ reply: ThriftFrame) {
+    guard let context else { return }
+    var reply = reply
+    if connection.isClosing, reply.header != nil {
+      reply.header?.strings[ThriftHeaderKey.connectionReset] = "1"  // Kitex: do not reuse this connection
+    }
+    do {
+      let (first, second) = try ThriftFrameCodec.encodeForWriting(reply, allocator: context.channel.allocator)
+      context.write(wrapOutboundOut(first), promise: nil)
+      if let second { context.write(wrapOutboundOut(second), promise: nil) }
+    } catch {
+      logger.error("Thrift reply could not be framed", metadata: ["error": "\(error)"])
+      return
+    }
+    guard !flushScheduled else { return }
+    flushScheduled = true
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      let handler = this.value
+      guard handler.flushScheduled else { return }
+      handler.flushScheduled = false
+      handler.context?.flush()
+    }
+  }
+}
+
+/// Server-wide admission of calls: the total in-flight limit.
+protocol ThriftCallAdmission: Sendable {
+  /// Counts a call in; false if the server is at its limit.
+  func reserve() -> Bool
+  func release()
+}

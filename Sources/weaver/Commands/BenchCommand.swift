@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `weaver bench`: load generation and the echo server benchmarks run against.
+struct BenchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Benchmark Thrift services: drive an echo server, or serve one.",
+    subcommands: [BenchThriftCommand.self, BenchServeEchoCommand.self]
+  )
+}
