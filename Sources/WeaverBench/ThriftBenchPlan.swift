@@ -53,12 +53,9 @@ public struct ThriftBenchPlan: Sendable {
     guard Instance(address: target) != nil else { throw ThriftBenchError("--target must be host:port, not '\(target)'") }
   }
 
-  /// The client configuration this plan calls with: multiplexed transports spread the
-  /// workers evenly over the connections.
+  /// The client configuration this plan calls with (connection counts are set per lane).
   var clientConfiguration: ThriftClientConfiguration {
     var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)
-    configuration.maxConnectionsPerInstance = connections
-    configuration.maxConcurrentCallsPerConnection = max(1, (concurrency + connections - 1) / connections)
     configuration.rpcTimeout = timeout
     configuration.connectTimeout = min(timeout, .seconds(2))
     return configuration

@@ -23,14 +23,13 @@ public struct ThriftLoadGenerator: Sendable {
   /// Runs the plan; `progress` is called about once a second with calls finished so far.
   public func run(progress: (@Sendable (ThriftBenchProgress) -> Void)? = nil) async throws -> ThriftBenchReport {
     try plan.validate()
-    let client = try ThriftClient(addresses: [plan.target], configuration: plan.clientConfiguration, eventLoopGroup: group)
-    defer { client.close() }
-    let echo = EchoService.Client(channel: client)
+    let lanes = try Self.lanes(for: plan, eventLoops: Array(group.makeIterator()))
+    defer { for lane in lanes { lane.client.close() } }
     let request = EchoRequest(message: String(repeating: "x", count: plan.payload))
 
     // One call first: a server that is not there fails the run at once, clearly.
     do {
-      _ = try await echo.echo(req: request)
+      _ = try await lanes[0].echo.echo(req: request)
     } catch {
       throw ThriftBenchError("cannot call \(plan.target) over \(plan.transport) + \(plan.protocol): \(error)")
     }
@@ -42,11 +41,13 @@ public struct ThriftLoadGenerator: Sendable {
     let schedule = plan.rate.map { LoadSchedule(start: start, end: end, rate: $0) }
 
     try await withThrowingTaskGroup(of: Void.self) { group in
-      for _ in 0..<plan.concurrency {
-        group.addTask {
-          await Self.work(
-            echo: echo, request: request, schedule: schedule, measureFrom: measureFrom, end: end,
-            giveUpAt: end.advanced(by: plan.timeout), recorder: recorder)
+      for lane in lanes {
+        for _ in 0..<lane.workers {
+          group.addTask(executorPreference: lane.executor) {
+            await Self.work(
+              echo: lane.echo, request: request, schedule: schedule, measureFrom: measureFrom, end: end,
+              giveUpAt: end.advanced(by: plan.timeout), recorder: recorder)
+          }
         }
       }
       if let progress {
@@ -60,6 +61,34 @@ public struct ThriftLoadGenerator: Sendable {
     if let untaken = schedule?.untakenSlots, untaken > 0 { errors["notSentServerTooSlow"] = untaken }
     let measured = measureFrom.duration(to: min(ContinuousClock.now, end))
     return ThriftBenchReport(plan: plan, seconds: measured.seconds, histogram: histogram, errors: errors)
+  }
+
+  /// One client per event loop, with its share of the connections and workers; its workers
+  /// run on that event loop, so a call never leaves its thread.
+  private struct Lane: Sendable {
+    var client: ThriftClient
+    var echo: EchoService.Client<ThriftClient>
+    var executor: EventLoopTaskExecutor
+    var workers: Int
+  }
+
+  private static func lanes(for plan: ThriftBenchPlan, eventLoops: [any EventLoop]) throws -> [Lane] {
+    let count = max(1, min(eventLoops.count, plan.connections, plan.concurrency))
+    return try (0..<count).map { index in
+      let connections = share(of: plan.connections, lane: index, lanes: count)
+      let workers = share(of: plan.concurrency, lane: index, lanes: count)
+      var configuration = plan.clientConfiguration
+      configuration.maxConnectionsPerInstance = connections
+      configuration.maxConcurrentCallsPerConnection = max(1, (workers + connections - 1) / connections)
+      let loop = eventLoops[index]
+      let client = try ThriftClient(addresses: [plan.target], configuration: configuration, eventLoopGroup: loop)
+      return Lane(client: client, echo: EchoService.Client(channel: client), executor: EventLoopTaskExecutor(loop), workers: workers)
+    }
+  }
+
+  /// Lane `lane`'s share of `total`, spread as evenly as possible.
+  private static func share(of total: Int, lane: Int, lanes: Int) -> Int {
+    total / lanes + (lane < total % lanes ? 1 : 0)
   }
 
   private static func work(

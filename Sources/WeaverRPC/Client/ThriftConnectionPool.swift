@@ -87,10 +87,17 @@ final class ThriftConnectionPool: Sendable {
       }
       return .wait
     }
-    let usable = state.connections.filter(\.isReusable)
-    let leastBusy = usable.min { $0.inFlight.load(ordering: .relaxed) < $1.inFlight.load(ordering: .relaxed) }
+    var leastBusy: ThriftClientConnection?
+    var leastLoad = Int.max
+    for connection in state.connections where connection.isReusable {
+      let load = connection.inFlight.load(ordering: .relaxed)
+      if load < leastLoad {
+        leastBusy = connection
+        leastLoad = load
+      }
+    }
     let canGrow = state.connections.count + state.connecting < limit
-    if let leastBusy, leastBusy.inFlight.load(ordering: .relaxed) < configuration.maxConcurrentCallsPerConnection || !canGrow {
+    if let leastBusy, leastLoad < configuration.maxConcurrentCallsPerConnection || !canGrow {
       leastBusy.inFlight.wrappingAdd(1, ordering: .relaxed)
       return .use(leastBusy)
     }

@@ -31,16 +31,3 @@ final class ThriftServerConnection: Sendable {
     channel.close(promise: nil)
   }
 }
-
-/// Closes a connection that has been idle for the configured time.
-final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
-  typealias InboundIn = ByteBuffer
-
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is IdleStateHandler.IdleStateEvent {
-      context.close(promise: nil)
-    } else {
-      context.fireUserInboundEventTriggered(event)
-    }
-  }
-}

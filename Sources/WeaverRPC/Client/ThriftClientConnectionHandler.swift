@@ -1,0 +1,173 @@
+import NIOCore
+import WeaverCore
+import WeaverThrift
+
+/// Runs one client connection on its event loop: writes request frames, cuts the reply
+/// bytes into frames and hands each to the call waiting for its sequence id (from the frame
+/// header, or the message header on Framed and unframed connections). Calls time out at
+/// their deadline; when the connection fails or closes every waiting call fails with a
+/// clear ``RPCError``. Requests written in one event loop tick go out in one flush.
+final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundIn = Never
+  typealias OutboundOut = ByteBuffer
+
+  private struct Pending {
+    var promise: EventLoopPromise<ThriftFrame?>
+    var timeout: Scheduled<Void>?
+  }
+
+  private var reader: ThriftFrameReader
+  private let limits: ThriftLimits
+  private var context: ChannelHandlerContext?
+  private var pending: [Int32: Pending] = [:]
+  private var closedError: RPCError?
+  private var flushScheduled = false
+  /// Called when the server says not to reuse the connection (`crrst`).
+  var onConnectionReset: (@Sendable () -> Void)?
+
+  init(configuration: ThriftClientConfiguration) {
+    self.limits = configuration.protocolLimits
+    self.reader = ThriftFrameReader(
+      transport: configuration.transport, maxFrameSize: configuration.maxFrameSize, limits: configuration.protocolLimits)
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+  }
+
+  // MARK: Sending
+
+  /// Writes `frame`; `promise` gets the reply (or nil once a oneway call is written).
+  func send(_ frame: ThriftFrame, sequenceID: Int32, expectsReply: Bool, timeout: TimeAmount?, promise: EventLoopPromise<ThriftFrame?>) {
+    if let closedError { return promise.fail(closedError) }
+    guard let context else { return promise.fail(RPCError(.connectionClosed, "the connection is closed")) }
+    let bytes: (ByteBuffer, ByteBuffer?)
+    do {
+      bytes = try ThriftFrameCodec.encodeForWriting(frame, allocator: context.channel.allocator)
+    } catch {
+      return promise.fail(RPCError(.protocolError, "cannot frame the request: \(error)"))
+    }
+    guard expectsReply else {
+      let written = context.eventLoop.makePromise(of: Void.self)
+      write(bytes, promise: written)
+      written.futureResult.whenComplete { result in
+        switch result {
+        case .success: promise.succeed(nil)
+        case .failure(let error): promise.fail(RPCError(.connectionClosed, "could not send: \(error)"))
+        }
+      }
+      return
+    }
+    var entry = Pending(promise: promise)
+    if let timeout {
+      let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+      entry.timeout = context.eventLoop.scheduleTask(in: timeout) {
+        this.value.fail(sequenceID: sequenceID, RPCError(.deadlineExceeded, "no reply within the deadline"))
+      }
+    }
+    pending[sequenceID] = entry
+    // A failed write closes the channel, and closing fails every waiting call.
+    write(bytes, promise: nil)
+  }
+
+  private func write(_ bytes: (ByteBuffer, ByteBuffer?), promise: EventLoopPromise<Void>?) {
+    guard let context else { return }
+    if let second = bytes.1 {
+      context.write(wrapOutboundOut(bytes.0), promise: nil)
+      context.write(wrapOutboundOut(second), promise: promise)
+    } else {
+      context.write(wrapOutboundOut(bytes.0), promise: promise)
+    }
+    guard !flushScheduled else { return }
+    flushScheduled = true
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      let handler = this.value
+      guard handler.flushScheduled else { return }
+      handler.flushScheduled = false
+      handler.context?.flush()
+    }
+  }
+
+  /// Fails the call waiting for `sequenceID` (timeout, cancellation).
+  func fail(sequenceID: Int32, _ error: RPCError) {
+    guard let entry = pending.removeValue(forKey: sequenceID) else { return }
+    entry.timeout?.cancel()
+    entry.promise.fail(error)
+  }
+
+  // MARK: Receiving
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    reader.append(unwrapInboundIn(data))
+    do {
+      while let frame = try reader.next() {
+        try deliver(frame)
+      }
+    } catch {
+      fail(context: context, RPCError(.protocolError, "\(error)"))
+    }
+  }
+
+  private func deliver(_ frame: ThriftFrame) throws(RPCError) {
+    if frame.header?.strings[ThriftHeaderKey.connectionReset] != nil { onConnectionReset?() }
+    let sequenceID: Int32
+    if let header = frame.header {
+      sequenceID = header.sequenceID
+    } else {
+      var message = frame.message
+      guard let messageHeader = try? frame.protocol.readMessageBegin(from: &message, limits: limits) else {
+        throw RPCError(.protocolError, "reply without a readable message header")
+      }
+      sequenceID = messageHeader.sequenceID
+    }
+    // A reply to a call that already gave up is dropped.
+    guard let entry = pending.removeValue(forKey: sequenceID) else { return }
+    entry.timeout?.cancel()
+    entry.promise.succeed(frame)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is IdleStateHandler.IdleStateEvent {
+      context.close(promise: nil)
+    } else {
+      context.fireUserInboundEventTriggered(event)
+    }
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    switch error {
+    case let error as RPCError: fail(context: context, error)
+    case is ThriftFrameError, is ThriftProtocolError: fail(context: context, RPCError(.protocolError, "\(error)"))
+    default: fail(context: context, RPCError(.connectionClosed, "the connection failed: \(error)"))  // resets, TLS errors
+    }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    let error = closedError ?? RPCError(.connectionClosed, "the connection closed with calls in flight")
+    closedError = error
+    failAll(error)
+    context.fireChannelInactive()
+  }
+
+  private func fail(context: ChannelHandlerContext, _ error: RPCError) {
+    reader.reset()
+    closedError = error
+    failAll(error)
+    context.close(promise: nil)
+  }
+
+  private func failAll(_ error: RPCError) {
+    let entries = pending
+    pending = [:]
+    for entry in entries.values {
+      entry.timeout?.cancel()
+      entry.promise.fail(error)
+    }
+  }
+}
