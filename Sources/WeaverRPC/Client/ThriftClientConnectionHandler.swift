@@ -22,7 +22,7 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   private var context: ChannelHandlerContext?
   private var pending: [Int32: Pending] = [:]
   private var closedError: RPCError?
-  private var flushScheduled = false
+  private let writer = CoalescedFrameWriter()
   /// Called when the server says not to reuse the connection (`crrst`).
   var onConnectionReset: (@Sendable () -> Void)?
 
@@ -46,15 +46,15 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   func send(_ frame: ThriftFrame, sequenceID: Int32, expectsReply: Bool, timeout: TimeAmount?, promise: EventLoopPromise<ThriftFrame?>) {
     if let closedError { return promise.fail(closedError) }
     guard let context else { return promise.fail(RPCError(.connectionClosed, "the connection is closed")) }
-    let bytes: (ByteBuffer, ByteBuffer?)
+    // Oneway calls are done once written. Otherwise a failed write closes the channel, and
+    // closing fails every waiting call.
+    let written: EventLoopPromise<Void>? = expectsReply ? nil : context.eventLoop.makePromise()
     do {
-      bytes = try ThriftFrameCodec.encodeForWriting(frame, allocator: context.channel.allocator)
+      try writer.write(frame, to: context, promise: written)
     } catch {
       return promise.fail(RPCError(.protocolError, "cannot frame the request: \(error)"))
     }
-    guard expectsReply else {
-      let written = context.eventLoop.makePromise(of: Void.self)
-      write(bytes, promise: written)
+    if let written {
       written.futureResult.whenComplete { result in
         switch result {
         case .success: promise.succeed(nil)
@@ -71,27 +71,6 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
       }
     }
     pending[sequenceID] = entry
-    // A failed write closes the channel, and closing fails every waiting call.
-    write(bytes, promise: nil)
-  }
-
-  private func write(_ bytes: (ByteBuffer, ByteBuffer?), promise: EventLoopPromise<Void>?) {
-    guard let context else { return }
-    if let second = bytes.1 {
-      context.write(wrapOutboundOut(bytes.0), promise: nil)
-      context.write(wrapOutboundOut(second), promise: promise)
-    } else {
-      context.write(wrapOutboundOut(bytes.0), promise: promise)
-    }
-    guard !flushScheduled else { return }
-    flushScheduled = true
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    context.eventLoop.execute {
-      let handler = this.value
-      guard handler.flushScheduled else { return }
-      handler.flushScheduled = false
-      handler.context?.flush()
-    }
   }
 
   /// Fails the call waiting for `sequenceID` (timeout, cancellation).

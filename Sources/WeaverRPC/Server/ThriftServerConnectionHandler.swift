@@ -40,7 +40,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   private var waiting = CircularBuffer<ThriftFrame>()
   private var orderedCallRunning = false
   private var readHeld = false
-  private var flushScheduled = false
+  private let writer = CoalescedFrameWriter()
 
   init(
     router: ThriftCallRouter, admission: any ThriftCallAdmission, connection: ThriftServerConnection,
@@ -222,10 +222,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   /// During a graceful shutdown: closes the connection once no call is left.
   func closeIfDrained() {
     guard connection.isClosing, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
-    if flushScheduled {
-      flushScheduled = false
-      context.flush()
-    }
+    writer.flushNow(context)
     context.close(promise: nil)
   }
 
@@ -247,21 +244,9 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       reply.header?.strings[ThriftHeaderKey.connectionReset] = "1"  // Kitex: do not reuse this connection
     }
     do {
-      let (first, second) = try ThriftFrameCodec.encodeForWriting(reply, allocator: context.channel.allocator)
-      context.write(wrapOutboundOut(first), promise: nil)
-      if let second { context.write(wrapOutboundOut(second), promise: nil) }
+      try writer.write(reply, to: context, promise: nil)
     } catch {
       logger.error("Thrift reply could not be framed", metadata: ["error": "\(error)"])
-      return
-    }
-    guard !flushScheduled else { return }
-    flushScheduled = true
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    context.eventLoop.execute {
-      let handler = this.value
-      guard handler.flushScheduled else { return }
-      handler.flushScheduled = false
-      handler.context?.flush()
     }
   }
 }
