@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Settings every CloudWeaver target shares: Swift 6 language mode (the tools default),
@@ -6,6 +7,11 @@ import PackageDescription
 let strictSwift: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
+
+/// Apache's ThriftTest.thrift is fetched (scripts/fetch-thrift-idl), never committed: the
+/// ThriftTest server exists once it is there.
+let hasThriftTestIDL = FileManager.default.fileExists(
+  atPath: Context.packageDirectory + "/Examples/ThriftTestServer/ThriftTest.thrift")
 
 let package = Package(
   name: "CloudWeaver",
@@ -148,3 +154,20 @@ let package = Package(
     ),
   ]
 )
+
+if hasThriftTestIDL {
+  package.targets.append(
+    .executableTarget(
+      name: "weaver-thrifttest-server",
+      dependencies: [
+        "WeaverRPC", "WeaverThrift",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "Examples/ThriftTestServer",
+      swiftSettings: strictSwift,
+      plugins: ["WeaverThriftPlugin"]
+    ))
+  package.products.append(.executable(name: "weaver-thrifttest-server", targets: ["weaver-thrifttest-server"]))
+}

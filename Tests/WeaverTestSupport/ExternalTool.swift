@@ -36,7 +36,9 @@ public enum ExternalTool {
     }
   }
 
-  private static func runBlocking(_ arguments: [String], hint: String) throws -> String {
+  /// Starts `arguments` through `/usr/bin/env` in the package root, with its standard
+  /// output and error piped back.
+  static func start(_ arguments: [String]) throws -> (process: Process, output: Pipe, errors: Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -46,6 +48,11 @@ public enum ExternalTool {
     process.standardOutput = output
     process.standardError = errors
     try process.run()
+    return (process, output, errors)
+  }
+
+  private static func runBlocking(_ arguments: [String], hint: String) throws -> String {
+    let (process, output, errors) = try start(arguments)
     // Read both pipes to the end (standard error on its own thread), so a chatty process
     // cannot fill a pipe and stall.
     nonisolated(unsafe) var errorBytes = Data()

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOPosix
-import ServiceLifecycle
 import WeaverBench
 import WeaverRPC
 
@@ -24,21 +23,16 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   var threads: Int?
 
   func run() async throws {
-    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
+    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) } ?? MultiThreadedEventLoopGroup.singleton
     var logger = Logger(label: "weaver.bench.echo")
     logger.logLevel = .warning
     let server = ThriftServer(
       serving: [EchoBenchService.thriftService],
       configuration: ThriftServerConfiguration(host: host, port: port, drainTimeout: .seconds(2)),
       eventLoopGroup: group, logger: logger)
-    let services = ServiceGroup(
-      configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-      tasks.addTask { try await services.run() }
-      let address = try await server.localAddress
+    try await server.runUntilSignalled(logger: logger) { address in
       // Unbuffered, so a script reading our output sees it at once.
       FileHandle.standardOutput.write(Data("listening on \(host):\(address.port ?? port)\n".utf8))
-      try await tasks.waitForAll()
     }
   }
 }

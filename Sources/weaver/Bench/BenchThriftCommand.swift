@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOPosix
 import WeaverBench
 import WeaverRPC
 import WeaverThrift
@@ -46,6 +47,9 @@ struct BenchThriftCommand: AsyncParsableCommand {
   @Option(help: "Per-call deadline.")
   var timeout: DurationArgument = DurationArgument(argument: "5s")!
 
+  @Option(help: "Event loop threads for the client (default: one per core).")
+  var threads: Int?
+
   @Flag(help: "Print the report as JSON on standard output (progress still goes to standard error).")
   var json = false
 
@@ -64,7 +68,8 @@ struct BenchThriftCommand: AsyncParsableCommand {
     }
     let progress = ProgressLine()
     let show: @Sendable (ThriftBenchProgress) -> Void = { (update: ThriftBenchProgress) in progress.show(update.line) }
-    let report = try await ThriftLoadGenerator(plan: plan).run(progress: quiet ? nil : show)
+    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) } ?? MultiThreadedEventLoopGroup.singleton
+    let report = try await ThriftLoadGenerator(plan: plan, eventLoopGroup: group).run(progress: quiet ? nil : show)
     progress.finish()
     print(json ? try report.json() : report.text)
   }
