@@ -58,6 +58,26 @@ import WeaverThrift
     }
   }
 
+  @Test(arguments: [ThriftTransport.ttheader, .framed])
+  func aBurstOfCallsOpensOnlyTheConnectionsItNeeds(transport: ThriftTransport) async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, transport, .binary) {
+        $0.maxConnectionsPerInstance = 8
+        $0.maxConcurrentCallsPerConnection = 64
+      }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      // All 100 calls start before any connection exists.
+      let sums = try await withThrowingTaskGroup(of: Int64.self) { group in
+        for index in 0..<100 { group.addTask { try await interop.add(a: Int64(index), b: 0) } }
+        return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
+      }
+      #expect(sums == Set(0..<100))
+      // Multiplexed: 100 calls fit on 2 connections of 64; exclusive: one call per connection, 8 at most.
+      #expect(client.connectionCount == (transport == .ttheader ? 2 : 8))
+    }
+  }
+
   @Test func metadataAndDeadlineTravelOverTTHeader() async throws {
     try await withServer(interopServices()) { _, port in
       let client = try client(port, .ttheader, .binary) { $0.callerName = "tests" }

@@ -5,8 +5,9 @@ import WeaverCore
 /// The connections a client keeps to one instance.
 ///
 /// On multiplexed transports (TTHeader, THeader) calls share connections: a call takes the
-/// least busy one, and a new one is opened (up to the maximum) when all carry
-/// `maxConcurrentCallsPerConnection`. On Framed and unframed transports a call has a
+/// least busy one; a new one is opened (up to the maximum) when all carry
+/// `maxConcurrentCallsPerConnection`, and calls arriving while it connects wait for it
+/// rather than each opening another. On Framed and unframed transports a call has a
 /// connection to itself; when all `maxConnectionsPerInstance` are busy, calls wait (until
 /// their deadline) for one to be released.
 final class ThriftConnectionPool: Sendable {
@@ -22,13 +23,16 @@ final class ThriftConnectionPool: Sendable {
     var connecting = 0
     var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     var nextWaiter: UInt64 = 0
+    /// Bumped whenever capacity may have appeared, so a call that decided to wait never
+    /// misses the change that happened before it started waiting.
+    var generation: UInt64 = 0
     var closed = false
   }
 
   private enum Decision {
     case use(ThriftClientConnection)
     case connect
-    case wait
+    case wait(generation: UInt64)
   }
 
   init(instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup) {
@@ -50,30 +54,33 @@ final class ThriftConnectionPool: Sendable {
       case .use(let connection):
         return connection
       case .connect:
-        do {
-          let connection = try await ThriftClientConnection.connect(to: instance, configuration: configuration, group: group)
-          let evict = connection.channel.closeFuture
-          evict.whenComplete { [weak self] _ in self?.remove(connection) }
-          state.withLock { state in
-            state.connecting -= 1
-            state.connections.append(connection)
-          }
-          connection.inFlight.wrappingAdd(1, ordering: .relaxed)
-          return connection
-        } catch {
-          state.withLock { $0.connecting -= 1 }
-          wakeOne()
-          throw error
-        }
-      case .wait:
-        try await waitForRelease(deadline: deadline)
+        return try await connect()
+      case .wait(let generation):
+        try await waitForCapacity(after: generation, deadline: deadline)
       }
+    }
+  }
+
+  private func connect() async throws -> ThriftClientConnection {
+    do {
+      let connection = try await ThriftClientConnection.connect(to: instance, configuration: configuration, group: group)
+      connection.channel.closeFuture.whenComplete { [weak self] _ in self?.remove(connection) }
+      connection.inFlight.wrappingAdd(1, ordering: .relaxed)
+      changed { state in
+        state.connecting -= 1
+        state.connections.append(connection)
+      }
+      return connection
+    } catch {
+      changed { $0.connecting -= 1 }
+      throw error
     }
   }
 
   private func decide(_ state: inout State) -> Decision {
     state.connections.removeAll { !$0.isReusable && $0.inFlight.load(ordering: .relaxed) == 0 }
     let limit = configuration.maxConnectionsPerInstance
+    let canGrow = state.connections.count + state.connecting < limit
     if exclusive {
       while let connection = state.idle.popLast() {
         if connection.isReusable {
@@ -81,12 +88,13 @@ final class ThriftConnectionPool: Sendable {
           return .use(connection)
         }
       }
-      if state.connections.count + state.connecting < limit {
+      if canGrow {
         state.connecting += 1
         return .connect
       }
-      return .wait
+      return .wait(generation: state.generation)
     }
+    let perConnection = configuration.maxConcurrentCallsPerConnection
     var leastBusy: ThriftClientConnection?
     var leastLoad = Int.max
     for connection in state.connections where connection.isReusable {
@@ -96,16 +104,23 @@ final class ThriftConnectionPool: Sendable {
         leastLoad = load
       }
     }
-    let canGrow = state.connections.count + state.connecting < limit
-    if let leastBusy, leastLoad < configuration.maxConcurrentCallsPerConnection || !canGrow {
+    if let leastBusy, leastLoad < perConnection {
       leastBusy.inFlight.wrappingAdd(1, ordering: .relaxed)
       return .use(leastBusy)
+    }
+    // Connections being opened will take this many calls between them: wait for one.
+    if state.waiters.count < state.connecting * perConnection {
+      return .wait(generation: state.generation)
     }
     if canGrow {
       state.connecting += 1
       return .connect
     }
-    return .wait
+    if let leastBusy {
+      leastBusy.inFlight.wrappingAdd(1, ordering: .relaxed)
+      return .use(leastBusy)  // every connection is full and no more may be opened: share
+    }
+    return .wait(generation: state.generation)
   }
 
   /// Gives a connection back after a call.
@@ -113,30 +128,41 @@ final class ThriftConnectionPool: Sendable {
     let remaining = connection.inFlight.wrappingSubtract(1, ordering: .relaxed).newValue
     if !connection.isReusable && remaining == 0 {
       connection.close()
-    } else if exclusive {
-      state.withLock { $0.idle.append(connection) }
     }
-    wakeOne()
+    // One call's worth of capacity came back: one waiting call may take it.
+    if exclusive {
+      changed(wakingAll: false) { $0.idle.append(connection) }
+    } else if state.withLock({ !$0.waiters.isEmpty }) {
+      changed(wakingAll: false) { _ in }
+    }
   }
 
   private func remove(_ connection: ThriftClientConnection) {
-    state.withLock { state in
+    changed { state in
       state.connections.removeAll { $0 === connection }
       state.idle.removeAll { $0 === connection }
     }
-    wakeOne()
   }
 
-  private func wakeOne() {
-    let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-      guard let first = state.waiters.keys.min() else { return nil }
-      return state.waiters.removeValue(forKey: first)
+  /// Applies `change` and wakes waiting calls (the longest-waiting one, or all) to decide
+  /// again.
+  private func changed(wakingAll: Bool = true, _ change: (inout State) -> Void) {
+    let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+      change(&state)
+      state.generation &+= 1
+      if wakingAll {
+        defer { state.waiters = [:] }
+        return Array(state.waiters.values)
+      }
+      guard let first = state.waiters.keys.min() else { return [] }
+      return state.waiters.removeValue(forKey: first).map { [$0] } ?? []
     }
-    waiter?.resume()
+    for waiter in waiters { waiter.resume() }
   }
 
-  /// Waits until a connection may be free, the deadline passes, or the task is cancelled.
-  private func waitForRelease(deadline: ContinuousClock.Instant?) async throws {
+  /// Waits until capacity may have appeared since `generation`, the deadline passes, or the
+  /// task is cancelled.
+  private func waitForCapacity(after generation: UInt64, deadline: ContinuousClock.Instant?) async throws {
     let id = state.withLock { state -> UInt64 in
       state.nextWaiter += 1
       return state.nextWaiter
@@ -149,12 +175,18 @@ final class ThriftConnectionPool: Sendable {
     defer { timeout?.cancel() }
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        let cancelled = state.withLock { state -> Bool in
-          if Task.isCancelled { return true }
+        enum Outcome { case waiting, decideAgain, cancelled }
+        let outcome = state.withLock { state -> Outcome in
+          if Task.isCancelled { return .cancelled }
+          if state.generation != generation || state.closed { return .decideAgain }
           state.waiters[id] = continuation
-          return false
+          return .waiting
         }
-        if cancelled { continuation.resume(throwing: RPCError(.cancelled, "the calling task was cancelled")) }
+        switch outcome {
+        case .waiting: break
+        case .decideAgain: continuation.resume()
+        case .cancelled: continuation.resume(throwing: RPCError(.cancelled, "the calling task was cancelled"))
+        }
       }
     } onCancel: {
       resumeWaiter(id, throwing: RPCError(.cancelled, "the calling task was cancelled"))

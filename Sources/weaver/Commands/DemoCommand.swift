@@ -5,28 +5,35 @@ import WeaverCodegen
 import WeaverExampleModels
 import WeaverThrift
 
-/// `weaver demo`: the Thrift toolchain end to end, on the example IDL.
-///
-/// It generates Swift from `Examples/Models/Feed.thrift`, encodes and decodes a value of the
-/// generated types in both protocols, and calls the generated service through its client and
-/// server over an in-process channel. (The RPC runtime will put real sockets under it.)
+/// `weaver demo`: CloudWeaver end to end on the example feed service.
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "demo", abstract: "Show the Thrift toolchain end to end on the example feed service.")
+    commandName: "demo", abstract: "Show CloudWeaver end to end on the example feed service.",
+    subcommands: [DemoTourCommand.self, DemoServerCommand.self, DemoClientCommand.self],
+    defaultSubcommand: DemoTourCommand.self)
+}
+
+/// `weaver demo` (`weaver demo tour`): generates Swift from `Examples/Models/Feed.thrift`,
+/// encodes and decodes a value of the generated types in both protocols, then starts the
+/// feed service and a client in two processes that talk over loopback (TTHeader), with
+/// metadata and deadlines flowing from one to the other, and shuts the service down.
+struct DemoTourCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tour", abstract: "Generate, encode, then run a service and a client in two processes.")
 
   @Option(help: "The example IDL to generate from.")
   var idl: String = "Examples/Models/Feed.thrift"
 
   func run() async throws {
-    print("CloudWeaver demo: the Thrift toolchain\n")
+    DemoOutput.line("CloudWeaver demo\n")
     try generate()
     try roundTrip()
-    try await callService()
-    print("\nAll steps succeeded.")
+    try await runServiceAndClient()
+    DemoOutput.line("\nAll steps succeeded.")
   }
 
   private func generate() throws {
-    print("1. weaver gen \(idl)")
+    DemoOutput.line("1. weaver gen \(idl)")
     guard FileManager.default.fileExists(atPath: idl) else {
       throw ValidationError("\(idl) not found: run the demo from the CloudWeaver checkout, or pass --idl PATH")
     }
@@ -38,40 +45,38 @@ struct DemoCommand: AsyncParsableCommand {
       let declarations = text.split(separator: "\n").filter {
         $0.hasPrefix("public struct") || $0.hasPrefix("public enum") || $0.hasPrefix("public let") || $0.hasPrefix("public typealias")
       }
-      print("   → \((path as NSString).lastPathComponent): \(text.split(separator: "\n").count) lines, \(declarations.count) top-level declarations")
-      for declaration in declarations { print("     \(declaration.replacingOccurrences(of: " {", with: ""))") }
+      DemoOutput.line("   → \((path as NSString).lastPathComponent): \(text.split(separator: "\n").count) lines, \(declarations.count) top-level declarations")
+      for declaration in declarations { DemoOutput.line("     \(declaration.replacingOccurrences(of: " {", with: ""))") }
     }
   }
 
   private func roundTrip() throws {
     let page = FeedPage(posts: DemoFeedService.posts, nextCursor: "after-12")
-    print("\n2. A FeedPage with \(page.posts.count) posts, encoded and decoded with the generated code")
+    DemoOutput.line("\n2. A FeedPage with \(page.posts.count) posts, encoded and decoded with the generated code")
     for `protocol` in ThriftProtocolID.allCases {
       let bytes = page.encoded(protocol: `protocol`)
       let decoded = try FeedPage(decoding: bytes, protocol: `protocol`)
       guard decoded == page else { throw ValidationError("\(`protocol`) round trip changed the value") }
       let name = `protocol`.description.padding(toLength: 8, withPad: " ", startingAt: 0)
-      print("   \(name) \(String(bytes.readableBytes).leftPadded(4)) bytes  \(bytes.hexPrefix())  → decoded: equal ✓")
+      DemoOutput.line("   \(name) \(String(bytes.readableBytes).leftPadded(4)) bytes  \(bytes.hexPrefix())  → decoded: equal ✓")
     }
   }
 
-  private func callService() async throws {
-    print("\n3. Calls through the generated FeedService client and server (in-process channel, compact protocol)")
-    let channel = ThriftInProcessChannel(serving: FeedService.serverMethods(for: DemoFeedService()), protocol: .compact)
-    let feed = FeedService.Client(channel: channel)
-    let page = try await feed.getFeed(viewer: 2, limit: 10, cursor: nil)
-    print("   getFeed(viewer: 2, limit: 10) → \(page.posts.count) posts, nextCursor: \(page.nextCursor ?? "none")")
-    for post in page.posts {
-      print("     #\(post.id) \(post.author?.name ?? "?"): \(post.text)  tags: \(post.tags)  visibility: \(post.visibility)")
-    }
-    print("   react(postID: 10, reaction: \"❤️\") → \(try await feed.react(postID: 10, reaction: "❤️"))")
+  private func runServiceAndClient() async throws {
+    DemoOutput.line("\n3. The feed service and a client, in two processes, over loopback (TTHeader + binary)")
+    let server = try DemoProcess(label: "server", arguments: ["demo", "server", "--port", "0"])
     do {
-      _ = try await feed.react(postID: 99, reaction: "👍")
-    } catch let error as NotFound {
-      print("   react(postID: 99, …) → threw NotFound(what: \"\(error.what)\"), a declared exception, delivered as itself")
+      let listening = try await server.line(startingWith: "listening on ")
+      let address = String(listening.dropFirst("listening on ".count))
+      let client = try DemoProcess(label: "client", arguments: ["demo", "client", "--target", address])
+      let clientStatus = await client.exitStatus()
+      guard clientStatus == 0 else { throw DemoError("the client process failed with status \(clientStatus)") }
+    } catch {
+      _ = await server.stop()
+      throw error
     }
-    try await feed.markSeen(viewer: 2, postIDs: [10, 11])
-    print("   markSeen(viewer: 2, postIDs: [10, 11]) → oneway, no reply")
+    let serverStatus = await server.stop()
+    guard serverStatus == 0 else { throw DemoError("the server process exited with status \(serverStatus)") }
   }
 }
 
