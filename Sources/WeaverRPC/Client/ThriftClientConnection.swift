@@ -45,7 +45,6 @@ final class ThriftClientConnection: Sendable {
             let hostname = configuration.tls?.serverHostname ?? instance.host
             try handlers.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: hostname.first?.isLetter == true ? hostname : nil))
           }
-          try handlers.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout.timeAmount))
           try handlers.addHandler(ThriftClientConnectionHandler(configuration: configuration))
         }
       }

@@ -18,6 +18,9 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   }
 
   private var reader: ThriftFrameReader
+  private let idleTimer: ConnectionIdleTimer
+  /// Exclusive (Framed, unframed) connections carry one call at a time: nothing to coalesce.
+  private let coalescesFlushes: Bool
   private let limits: ThriftLimits
   private var context: ChannelHandlerContext?
   private var pending: [Int32: Pending] = [:]
@@ -30,10 +33,18 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
     self.limits = configuration.protocolLimits
     self.reader = ThriftFrameReader(
       transport: configuration.transport, maxFrameSize: configuration.maxFrameSize, limits: configuration.protocolLimits)
+    self.idleTimer = ConnectionIdleTimer(timeout: configuration.idleTimeout.timeAmount)
+    self.coalescesFlushes = configuration.transport.isMultiplexed
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+    if context.channel.isActive { idleTimer.start(context) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    idleTimer.start(context)
+    context.fireChannelActive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -50,7 +61,8 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
     // closing fails every waiting call.
     let written: EventLoopPromise<Void>? = expectsReply ? nil : context.eventLoop.makePromise()
     do {
-      try writer.write(frame, to: context, promise: written)
+      idleTimer.touch()
+      try writer.write(frame, to: context, promise: written, coalescing: coalescesFlushes)
     } catch {
       return promise.fail(RPCError(.protocolError, "cannot frame the request: \(error)"))
     }
@@ -83,6 +95,7 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   // MARK: Receiving
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    idleTimer.touch()
     reader.append(unwrapInboundIn(data))
     do {
       while let frame = try reader.next() {
@@ -111,14 +124,6 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
     entry.promise.succeed(frame)
   }
 
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is IdleStateHandler.IdleStateEvent {
-      context.close(promise: nil)
-    } else {
-      context.fireUserInboundEventTriggered(event)
-    }
-  }
-
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
     switch error {
     case let error as RPCError: fail(context: context, error)
@@ -128,6 +133,7 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    idleTimer.stop()
     let error = closedError ?? RPCError(.connectionClosed, "the connection closed with calls in flight")
     closedError = error
     failAll(error)

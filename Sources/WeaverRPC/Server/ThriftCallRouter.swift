@@ -5,7 +5,7 @@ import WeaverThrift
 /// Turns a request frame into a reply frame: picks the service, builds the call context
 /// (metadata, caller, deadline), runs the middlewares and the handler, and frames the reply
 /// like the request. Knows nothing about connections or threads.
-struct ThriftCallRouter: Sendable {
+final class ThriftCallRouter: Sendable {
   private let dispatchers: [String: ThriftServiceDispatcher]
   /// Services in registration order, for calls that name no service.
   private let ordered: [(name: String, dispatcher: ThriftServiceDispatcher)]
@@ -142,14 +142,24 @@ enum ThriftRoute {
   case call(ThriftRoutedCall)
 }
 
-/// A request whose service and method are known, with the context it runs under.
-struct ThriftRoutedCall: Sendable {
-  var frame: ThriftFrame
+/// A request whose service and method are known, with the context it runs under. (A
+/// class: it is handed from the read to the call's task to its reply, and one reference is
+/// cheaper to pass around than a dozen.)
+final class ThriftRoutedCall: Sendable {
+  let frame: ThriftFrame
   /// The message header, with a `Service:` prefix already removed.
-  var header: ThriftMessageHeader
-  var arguments: ByteBuffer
-  var dispatcher: ThriftServiceDispatcher
-  var context: CallContext
+  let header: ThriftMessageHeader
+  let arguments: ByteBuffer
+  let dispatcher: ThriftServiceDispatcher
+  let context: CallContext
+
+  init(frame: ThriftFrame, header: ThriftMessageHeader, arguments: ByteBuffer, dispatcher: ThriftServiceDispatcher, context: CallContext) {
+    self.frame = frame
+    self.header = header
+    self.arguments = arguments
+    self.dispatcher = dispatcher
+    self.context = context
+  }
 }
 
 /// A call as server middleware sees it.

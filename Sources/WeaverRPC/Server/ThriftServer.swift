@@ -134,7 +134,6 @@ public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
     }
     let handlers = channel.pipeline.syncOperations
     if let sslContext { try handlers.addHandler(NIOSSLServerHandler(context: sslContext)) }
-    try handlers.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout.timeAmount))
     try handlers.addHandler(
       ThriftServerConnectionHandler(router: router, admission: self, connection: connection, limits: limits, logger: logger))
     if draining { connection.beginClosing() }

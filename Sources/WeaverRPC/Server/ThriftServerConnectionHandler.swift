@@ -31,6 +31,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   private let partialFrameTimeout: TimeAmount
   private let logger: Logger
   private var reader: ThriftFrameReader
+  private let idleTimer: ConnectionIdleTimer
   private var partialFrameTimer: Scheduled<Void>?
   private var context: ChannelHandlerContext?
   private var executor: EventLoopTaskExecutor?
@@ -53,11 +54,18 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     self.partialFrameTimeout = limits.partialFrameTimeout.timeAmount
     self.logger = logger
     self.reader = ThriftFrameReader(transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits)
+    self.idleTimer = ConnectionIdleTimer(timeout: limits.idleTimeout.timeAmount)
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
     self.executor = EventLoopTaskExecutor(context.eventLoop)
+    if context.channel.isActive { idleTimer.start(context) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    idleTimer.start(context)
+    context.fireChannelActive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -67,6 +75,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   // MARK: Reading
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    idleTimer.touch()
     reader.append(unwrapInboundIn(data))
     do {
       while let frame = try reader.next() {
@@ -85,15 +94,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
         guard let context = this.value.context else { return }
         this.value.fail(context: context, ThriftFrameError("a frame stayed incomplete for \(timeout.nanoseconds / 1_000_000) ms"))
       }
-    }
-  }
-
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is IdleStateHandler.IdleStateEvent {
-      logger.debug("Thrift connection idle: closing")
-      context.close(promise: nil)
-    } else {
-      context.fireUserInboundEventTriggered(event)
     }
   }
 
@@ -132,6 +132,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    idleTimer.stop()
     partialFrameTimer?.cancel()
     partialFrameTimer = nil
     for pending in calls.values {
@@ -243,8 +244,10 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     if connection.isClosing, reply.header != nil {
       reply.header?.strings[ThriftHeaderKey.connectionReset] = "1"  // Kitex: do not reuse this connection
     }
+    idleTimer.touch()
     do {
-      try writer.write(reply, to: context, promise: nil)
+      // Ordered connections have one reply at a time: nothing to coalesce.
+      try writer.write(reply, to: context, promise: nil, coalescing: reply.transport.isMultiplexed)
     } catch {
       logger.error("Thrift reply could not be framed", metadata: ["error": "\(error)"])
     }

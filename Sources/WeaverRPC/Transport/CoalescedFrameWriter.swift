@@ -6,14 +6,22 @@ import NIOCore
 final class CoalescedFrameWriter {
   private var flushScheduled = false
 
-  /// Frames `frame` and writes it; `promise` completes when it is written.
-  func write(_ frame: ThriftFrame, to context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) throws(ThriftFrameError) {
+  /// Frames `frame` and writes it; `promise` completes when it is written. Without
+  /// `coalescing` it is flushed at once (a connection that has one frame at a time).
+  func write(
+    _ frame: ThriftFrame, to context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, coalescing: Bool = true
+  ) throws(ThriftFrameError) {
     let (first, second) = try ThriftFrameCodec.encodeForWriting(frame, allocator: context.channel.allocator)
     if let second {
       context.write(NIOAny(first), promise: nil)
       context.write(NIOAny(second), promise: promise)
     } else {
       context.write(NIOAny(first), promise: promise)
+    }
+    guard coalescing else {
+      flushScheduled = false
+      context.flush()
+      return
     }
     guard !flushScheduled else { return }
     flushScheduled = true

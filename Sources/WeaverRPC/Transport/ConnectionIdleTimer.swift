@@ -1,0 +1,50 @@
+import NIOCore
+
+/// Closes a connection that has had no reads or writes for `timeout`. Activity only stores
+/// a timestamp; a single timer per connection wakes when the connection could first have
+/// become idle and re-arms itself from the last activity. (Cheaper per call than NIO's
+/// `IdleStateHandler`, which sits in the pipeline for every read and write.) Used on the
+/// channel's event loop only.
+final class ConnectionIdleTimer {
+  private let timeout: TimeAmount
+  private var lastActivity = NIODeadline.now()
+  private var timer: Scheduled<Void>?
+
+  init(timeout: TimeAmount) {
+    self.timeout = timeout
+  }
+
+  func start(_ context: ChannelHandlerContext) {
+    lastActivity = .now()
+    arm(context, at: lastActivity + timeout)
+  }
+
+  /// Records activity now.
+  func touch() {
+    lastActivity = .now()
+  }
+
+  func stop() {
+    timer?.cancel()
+    timer = nil
+  }
+
+  private func arm(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+    timer = context.eventLoop.scheduleTask(deadline: deadline) {
+      let (idleTimer, context) = loopBound.value
+      idleTimer.fire(context)
+    }
+  }
+
+  private func fire(_ context: ChannelHandlerContext) {
+    guard timer != nil else { return }
+    let idleSince = lastActivity
+    if NIODeadline.now() - idleSince >= timeout {
+      timer = nil
+      context.close(promise: nil)
+    } else {
+      arm(context, at: idleSince + timeout)
+    }
+  }
+}
