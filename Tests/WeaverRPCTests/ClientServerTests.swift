@@ -78,6 +78,41 @@ import WeaverThrift
     }
   }
 
+  @Test func idleConnectionsCloseDownToTheMinimum() async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, .framed, .binary) {
+        $0.idleTimeout = .milliseconds(150)
+        $0.minIdleConnectionsPerInstance = 1
+      }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      try await threeCallsAtOnce(interop)  // Framed: three connections
+      #expect(await eventually { client.connectionCount == 1 })
+      // The last one outlives several idle periods, and still works.
+      try await Task.sleep(for: .milliseconds(500))
+      #expect(client.connectionCount == 1)
+      #expect(try await interop.add(a: 1, b: 1) == 2)
+    }
+  }
+
+  @Test func framedConnectionsBeyondTheIdleMaximumCloseWhenReleased() async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, .framed, .binary) { $0.maxIdleConnectionsPerInstance = 1 }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      try await threeCallsAtOnce(interop)
+      #expect(await eventually { client.connectionCount == 1 })
+    }
+  }
+
+  /// Three calls in flight together (each holds a Framed connection for 50 ms).
+  private func threeCallsAtOnce(_ interop: InteropService.Client<ThriftClient>) async throws {
+    try await withThrowingTaskGroup(of: String.self) { group in
+      for _ in 0..<3 { group.addTask { try await interop.slow(millis: 50) } }
+      try await group.waitForAll()
+    }
+  }
+
   @Test func metadataAndDeadlineTravelOverTTHeader() async throws {
     try await withServer(interopServices()) { _, port in
       let client = try client(port, .ttheader, .binary) { $0.callerName = "tests" }

@@ -21,8 +21,13 @@ public struct ThriftClientConfiguration: Sendable {
   /// With TTHeader and THeader, a new connection is opened (up to the maximum) once every
   /// open one carries this many calls.
   public var maxConcurrentCallsPerConnection: Int
-  /// Connections idle this long are closed.
+  /// Connections idle this long are closed (down to ``minIdleConnectionsPerInstance``).
   public var idleTimeout: Duration
+  /// Connections per instance that stay open however long they are idle, once opened.
+  public var minIdleConnectionsPerInstance = 0
+  /// Framed and unframed: connections per instance kept open between calls; a connection
+  /// released while this many are idle is closed. Nil: up to ``maxConnectionsPerInstance``.
+  public var maxIdleConnectionsPerInstance: Int?
   public var maxFrameSize: Int
   public var protocolLimits: ThriftLimits
   public var tls: ThriftTLSConfiguration?

@@ -25,9 +25,12 @@ final class ThriftClientConnection: Sendable {
 
   func markNotReusable() { reusable.store(false, ordering: .relaxed) }
 
-  /// Connects to `instance`, within the configured connect timeout.
+  /// Connects to `instance`, within the configured connect timeout. When the connection
+  /// has been idle for the idle timeout, `mayCloseWhenIdle` decides whether it closes (the
+  /// pool keeps its minimum).
   static func connect(
-    to instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup
+    to instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup,
+    mayCloseWhenIdle: @escaping @Sendable (ThriftClientConnection) -> Bool = { _ in true }
   ) async throws -> ThriftClientConnection {
     let sslContext: NIOSSLContext?
     do {
@@ -57,6 +60,7 @@ final class ThriftClientConnection: Sendable {
         let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
         let connection = ThriftClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         handler.onConnectionReset = { [weak connection] in connection?.markNotReusable() }
+        handler.mayCloseWhenIdle = { [weak connection] in connection.map(mayCloseWhenIdle) ?? true }
         return connection
       }.get()
     } catch let error as RPCError {

@@ -28,6 +28,11 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   private let writer = CoalescedFrameWriter()
   /// Called when the server says not to reuse the connection (`crrst`).
   var onConnectionReset: (@Sendable () -> Void)?
+  /// Asked when the connection has been idle for the idle timeout: false keeps it open.
+  var mayCloseWhenIdle: (@Sendable () -> Bool)? {
+    get { idleTimer.mayClose }
+    set { idleTimer.mayClose = newValue }
+  }
 
   init(configuration: ThriftClientConfiguration) {
     self.limits = configuration.protocolLimits

@@ -63,7 +63,9 @@ final class ThriftConnectionPool: Sendable {
 
   private func connect() async throws -> ThriftClientConnection {
     do {
-      let connection = try await ThriftClientConnection.connect(to: instance, configuration: configuration, group: group)
+      let connection = try await ThriftClientConnection.connect(
+        to: instance, configuration: configuration, group: group,
+        mayCloseWhenIdle: { [weak self] connection in self?.letGoIdle(connection) ?? true })
       connection.channel.closeFuture.whenComplete { [weak self] _ in self?.remove(connection) }
       connection.inFlight.wrappingAdd(1, ordering: .relaxed)
       changed { state in
@@ -131,9 +133,34 @@ final class ThriftConnectionPool: Sendable {
     }
     // One call's worth of capacity came back: one waiting call may take it.
     if exclusive {
-      changed(wakingAll: false) { $0.idle.append(connection) }
+      let maxIdle = configuration.maxIdleConnectionsPerInstance ?? configuration.maxConnectionsPerInstance
+      var surplus = false
+      changed(wakingAll: false) { state in
+        if state.idle.count < maxIdle {
+          state.idle.append(connection)
+        } else {
+          surplus = true
+          state.connections.removeAll { $0 === connection }
+        }
+      }
+      if surplus { connection.close() }
     } else if state.withLock({ !$0.waiters.isEmpty }) {
       changed(wakingAll: false) { _ in }
+    }
+  }
+
+  /// Whether an idle connection may close: yes while the pool keeps more than its minimum
+  /// (and then it leaves the pool at once, so two idle connections cannot both take the
+  /// last place above the minimum).
+  private func letGoIdle(_ connection: ThriftClientConnection) -> Bool {
+    let minimum = configuration.minIdleConnectionsPerInstance
+    return state.withLock { state in
+      // A call may have just taken it (calls are counted in under this lock).
+      guard connection.inFlight.load(ordering: .relaxed) == 0 else { return false }
+      guard state.connections.count > minimum || !state.connections.contains(where: { $0 === connection }) else { return false }
+      state.connections.removeAll { $0 === connection }
+      state.idle.removeAll { $0 === connection }
+      return true
     }
   }
 

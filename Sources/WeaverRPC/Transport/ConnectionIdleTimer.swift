@@ -9,6 +9,8 @@ final class ConnectionIdleTimer {
   private let timeout: TimeAmount
   private var lastActivity = NIODeadline.now()
   private var timer: Scheduled<Void>?
+  /// Asked before an idle connection is closed; false keeps it open for another period.
+  var mayClose: (@Sendable () -> Bool)?
 
   init(timeout: TimeAmount) {
     self.timeout = timeout
@@ -40,11 +42,10 @@ final class ConnectionIdleTimer {
   private func fire(_ context: ChannelHandlerContext) {
     guard timer != nil else { return }
     let idleSince = lastActivity
-    if NIODeadline.now() - idleSince >= timeout {
-      timer = nil
-      context.close(promise: nil)
-    } else {
-      arm(context, at: idleSince + timeout)
-    }
+    let now = NIODeadline.now()
+    guard now - idleSince >= timeout else { return arm(context, at: idleSince + timeout) }
+    guard mayClose?() ?? true else { return arm(context, at: now + timeout) }
+    timer = nil
+    context.close(promise: nil)
   }
 }
