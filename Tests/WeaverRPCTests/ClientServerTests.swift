@@ -129,6 +129,20 @@ import WeaverThrift
     }
   }
 
+  @Test func clientDefaultMetadataGoesWithEveryCallAndTheCallerWins() async throws {
+    try await withServer(interopServices()) { _, port in
+      let client = try client(port, .ttheader, .binary) {
+        $0.defaultMetadata = Metadata(transient: ["zone": "a"], persistent: ["release": "stable", "tenant": "t1"])
+      }
+      defer { client.close() }
+      let interop = InteropService.Client(channel: client)
+      let plain = try await interop.seen()
+      #expect(plain["persist:release"] == "stable" && plain["persist:tenant"] == "t1" && plain["transit:zone"] == "a")
+      let overridden = try await CallContext.with(metadata: Metadata(persistent: ["release": "canary"])) { try await interop.seen() }
+      #expect(overridden["persist:release"] == "canary" && overridden["persist:tenant"] == "t1")
+    }
+  }
+
   @Test func secondServiceOnTheSamePortIsSelectedByName() async throws {
     try await withServer(interopServices()) { _, port in
       for transport in [ThriftTransport.ttheader, .framed] {

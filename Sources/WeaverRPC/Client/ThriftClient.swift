@@ -129,6 +129,11 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     var context = CallContext(service: method.serviceName, method: method.name, caller: configuration.callerName)
     context.metadata.persistent = current?.metadata.persistent ?? [:]
     context.metadata.transient = current?.metadata.transient ?? [:]
+    let defaults = configuration.defaultMetadata
+    if !defaults.isEmpty {
+      context.metadata.persistent.merge(defaults.persistent) { fromCaller, _ in fromCaller }
+      context.metadata.transient.merge(defaults.transient) { fromCaller, _ in fromCaller }
+    }
     let timeout = configuration.rpcTimeout.map { ContinuousClock.now.advanced(by: $0) }
     switch (timeout, current?.deadline) {
     case (let timeout?, let inherited?): context.deadline = min(timeout, inherited)

@@ -38,6 +38,8 @@ public struct ThriftClientConfiguration: Sendable {
   public var multiplexedMessageNames: Bool
   /// Wraps every call, first to last.
   public var middlewares: [any ClientMiddleware]
+  /// Metadata every call of this client sends; the calling context's keys win over these.
+  public var defaultMetadata = Metadata()
 
   public init(
     transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary, connectTimeout: Duration = .seconds(1),
