@@ -115,7 +115,12 @@ let package = Package(
     ),
 
     // tests
-    .target(name: "WeaverTestSupport", path: "Tests/WeaverTestSupport", swiftSettings: strictSwift),
+    .target(
+      name: "WeaverTestSupport",
+      dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+      path: "Tests/WeaverTestSupport",
+      swiftSettings: strictSwift
+    ),
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "WeaverRPCTests",
@@ -136,7 +141,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WeaverThriftTests",
-      dependencies: ["WeaverThrift", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: ["WeaverThrift", "WeaverTestSupport", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: strictSwift
     ),
     .testTarget(

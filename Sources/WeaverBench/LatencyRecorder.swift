@@ -16,11 +16,20 @@ final class LatencyRecorder: Sendable {
   }
 
   private let totals = Mutex(Totals())
-  /// Calls finished so far, measured or not, for the progress line.
+  /// Calls finished so far, measured or not, for the progress line (published by workers a
+  /// batch at a time, so they share no counter per call).
   let completed = Atomic<Int>(0)
   let failed = Atomic<Int>(0)
 
+  func publishCounts(_ samples: inout WorkerSamples) {
+    completed.wrappingAdd(samples.uncountedCalls, ordering: .relaxed)
+    failed.wrappingAdd(samples.uncountedFailures, ordering: .relaxed)
+    samples.uncountedCalls = 0
+    samples.uncountedFailures = 0
+  }
+
   func merge(_ samples: inout WorkerSamples) {
+    publishCounts(&samples)
     totals.withLock { totals in
       for value in samples.latencies { _ = totals.histogram.record(min(value, Self.highestTrackable)) }
       for (kind, count) in samples.errors { totals.errors[kind, default: 0] += count }
@@ -37,9 +46,13 @@ final class LatencyRecorder: Sendable {
 /// One worker's samples since its last merge.
 struct WorkerSamples {
   static let batchSize = 512
+  /// Calls counted locally before they are added to the shared progress counters.
+  static let countBatch = 64
 
   var latencies: [UInt64] = []
   var errors: [String: Int] = [:]
+  var uncountedCalls = 0
+  var uncountedFailures = 0
 
   init() {
     latencies.reserveCapacity(Self.batchSize)
@@ -51,6 +64,11 @@ struct WorkerSamples {
     let (seconds, attoseconds) = latency.components
     let micros = max(0, seconds) * 1_000_000 + attoseconds / 1_000_000_000_000
     latencies.append(UInt64(max(1, micros)))
+  }
+
+  mutating func count(failed: Bool) {
+    uncountedCalls += 1
+    if failed { uncountedFailures += 1 }
   }
 
   mutating func recordFailure(_ kind: String) {

@@ -120,8 +120,8 @@ public struct ThriftLoadGenerator: Sendable {
         failure = Self.kind(of: error)
       }
       let finished = ContinuousClock.now
-      recorder.completed.wrappingAdd(1, ordering: .relaxed)
-      if failure != nil { recorder.failed.wrappingAdd(1, ordering: .relaxed) }
+      samples.count(failed: failure != nil)
+      if samples.uncountedCalls >= WorkerSamples.countBatch { recorder.publishCounts(&samples) }
       guard started >= measureFrom, finished <= end || schedule != nil else { continue }
       if let failure { samples.recordFailure(failure) } else { samples.record(started.duration(to: finished)) }
       if samples.isFull { recorder.merge(&samples) }

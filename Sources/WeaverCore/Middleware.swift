@@ -33,7 +33,7 @@ extension Array where Element == any ClientMiddleware {
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, call: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    try await runMiddlewares(self[...], request, context, call)
+    try await runChain(self[...], request, context, last: call) { try await $0.intercept($1, context: $2, next: $3) }
   }
 }
 
@@ -42,26 +42,19 @@ extension Array where Element == any ServerMiddleware {
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, handler: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    try await runServerMiddlewares(self[...], request, context, handler)
+    try await runChain(self[...], request, context, last: handler) { try await $0.intercept($1, context: $2, next: $3) }
   }
 }
 
-private func runMiddlewares<Request: Sendable, Response: Sendable>(
-  _ middlewares: ArraySlice<any ClientMiddleware>, _ request: Request, _ context: CallContext,
-  _ call: (Request, CallContext) async throws -> Response
+/// Runs `middlewares` in order around `last`; `intercept` calls one middleware (client and
+/// server middleware have the same shape but are different protocols).
+private func runChain<Middleware, Request: Sendable, Response: Sendable>(
+  _ middlewares: ArraySlice<Middleware>, _ request: Request, _ context: CallContext,
+  last: (Request, CallContext) async throws -> Response,
+  intercept: @escaping (Middleware, Request, CallContext, (Request, CallContext) async throws -> Response) async throws -> Response
 ) async throws -> Response {
-  guard let first = middlewares.first else { return try await call(request, context) }
-  return try await first.intercept(request, context: context) { request, context in
-    try await runMiddlewares(middlewares.dropFirst(), request, context, call)
-  }
-}
-
-private func runServerMiddlewares<Request: Sendable, Response: Sendable>(
-  _ middlewares: ArraySlice<any ServerMiddleware>, _ request: Request, _ context: CallContext,
-  _ handler: (Request, CallContext) async throws -> Response
-) async throws -> Response {
-  guard let first = middlewares.first else { return try await handler(request, context) }
-  return try await first.intercept(request, context: context) { request, context in
-    try await runServerMiddlewares(middlewares.dropFirst(), request, context, handler)
+  guard let first = middlewares.first else { return try await last(request, context) }
+  return try await intercept(first, request, context) { request, context in
+    try await runChain(middlewares.dropFirst(), request, context, last: last, intercept: intercept)
   }
 }

@@ -72,7 +72,7 @@ enum CrossCheckCorpus {
       for testCase in CrossCheckCorpus.cases {
         var entry: [String: String] = [:]
         for `protocol` in ThriftProtocolID.allCases {
-          entry[`protocol`.description] = hex(testCase.value.encoded(protocol: `protocol`))
+          entry[`protocol`.description] = testCase.value.encoded(protocol: `protocol`).hex
         }
         ours[testCase.name] = entry
       }
@@ -94,7 +94,7 @@ enum CrossCheckCorpus {
           // Python decoded what we wrote into an equal value.
           #expect(theirs[name + "Decoded"] == "equal", "\(testCase.name)/\(name): Python decoding our bytes: \(theirs[name + "Decoded"] ?? "nil")")
           // We decode what Python wrote into an equal value.
-          let decoded = try testCase.decode(buffer(fromHex: pythonHex), `protocol`)
+          let decoded = try testCase.decode(ByteBuffer(hex: pythonHex), `protocol`)
           #expect(AnyHashable(decoded) == AnyHashable(testCase.value), "\(testCase.name)/\(name): decoding Python's bytes")
           if testCase.ordered {
             #expect(ours[testCase.name]?[name] == pythonHex, "\(testCase.name)/\(name): bytes differ from Apache Thrift Python")
@@ -104,21 +104,5 @@ enum CrossCheckCorpus {
         }
       }
     }
-  }
-
-  private func hex(_ buffer: ByteBuffer) -> String {
-    buffer.readableBytesView.map { byte in
-      let digits = String(byte, radix: 16)
-      return digits.count == 1 ? "0" + digits : digits
-    }.joined()
-  }
-
-  private func buffer(fromHex hex: String) -> ByteBuffer {
-    var buffer = ByteBuffer()
-    var characters = hex.makeIterator()
-    while let high = characters.next(), let low = characters.next() {
-      buffer.writeInteger(UInt8(String([high, low]), radix: 16)!)
-    }
-    return buffer
   }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 @testable import WeaverRPC
+import WeaverTestSupport
 import WeaverThrift
 
 /// Frame layouts checked against byte vectors written from the specs (Kitex can't be built

@@ -21,17 +21,37 @@ import WeaverThrift
         let interop = InteropService.Client(channel: client)
         #expect(try await interop.add(a: 1, b: 1) == 2)
         let held = Task { try await interop.slow(millis: -1) }
-        await handler.gate.waitForArrivals(1)
+        // The same call on a bare TTHeader connection, to read the reply's headers.
+        let raw = try await RawConnection.connect(port: port)
+        defer { raw.close() }
+        try await raw.send(Self.heldCallFrame())
+        await handler.gate.waitForArrivals(2)
         trigger.triggerGracefulShutdown()
         // No new connections are accepted…
         #expect(await eventually { await refusesConnections(port: port) })
-        // …but the call in flight completes, and its reply tells the client to let go of the connection.
+        // …but the calls in flight complete, and their replies tell clients to let go of the connection.
         handler.gate.open()
         #expect(try await held.value == "opened")
+        #expect(await eventually { raw.bytesReceived.readableBytes > 0 })
+        var replyBytes = raw.bytesReceived
+        let reply = try #require(try ThriftFrameCodec.decodeFrame(from: &replyBytes, transport: .ttheader, maxFrameSize: 1 << 20))
+        #expect(reply.header?.sequenceID == 7)
+        #expect(reply.header?.strings[ThriftHeaderKey.connectionReset] == "1", "Kitex crrst: do not reuse this connection")
         try await group.next()
         #expect(server.openConnections == 0)
       }
     }
+  }
+
+  /// A TTHeader `slow(millis: -1)` call, sequence id 7.
+  private static func heldCallFrame() throws -> ByteBuffer {
+    var message = ByteBuffer()
+    ThriftProtocolID.binary.writeMessageBegin(ThriftMessageHeader(name: "slow", type: .call, sequenceID: 7), into: &message)
+    ThriftProtocolID.binary.encode(InteropService.SlowArgs(millis: -1), into: &message)
+    var bytes = ByteBuffer()
+    try ThriftFrameCodec.encode(
+      ThriftFrame(transport: .ttheader, protocol: .binary, header: ThriftFrameHeader(sequenceID: 7), message: message), into: &bytes)
+    return bytes
   }
 
   private func refusesConnections(port: Int) async -> Bool {

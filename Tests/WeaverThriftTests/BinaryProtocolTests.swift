@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import WeaverTestSupport
 @testable import WeaverThrift
 
 /// Byte vectors from Apache Thrift's binary protocol spec (doc/specs/thrift-binary-protocol.md).

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+import WeaverTestSupport
 @testable import WeaverThrift
 
 /// Byte vectors from Apache Thrift's compact protocol spec (doc/specs/thrift-compact-protocol.md).

@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import WeaverTestSupport
 @testable import WeaverThrift
 
 /// Hostile or broken input yields a typed error, never a crash or a large allocation.

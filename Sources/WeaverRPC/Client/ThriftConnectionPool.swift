@@ -144,7 +144,7 @@ final class ThriftConnectionPool: Sendable {
         }
       }
       if surplus { connection.close() }
-    } else if state.withLock({ !$0.waiters.isEmpty }) {
+    } else {
       changed(wakingAll: false) { _ in }
     }
   }

@@ -24,14 +24,13 @@ import WeaverThrift
 ///                           configuration: ThriftServerConfiguration(port: 9090))
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
+public final class ThriftServer: Service, Sendable {
   public let configuration: ThriftServerConfiguration
   private let router: ThriftCallRouter
   private let group: any EventLoopGroup
   private let logger: Logger
   private let state = Mutex(State())
-  private let connectionCount = Atomic<Int>(0)
-  private let requestCount = Atomic<Int>(0)
+  private let callsInFlight: CallsInFlightLimit
 
   private struct State {
     var boundAddress: Result<SocketAddress, any Error>?
@@ -49,6 +48,7 @@ public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
     self.configuration = configuration
     self.router = ThriftCallRouter(
       services: services, middlewares: configuration.middlewares, limits: configuration.limits.protocolLimits)
+    self.callsInFlight = CallsInFlightLimit(configuration.limits.maxConcurrentRequests)
     self.group = eventLoopGroup
     self.logger = logger
   }
@@ -67,7 +67,7 @@ public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
   }
 
   /// The number of open connections.
-  public var openConnections: Int { connectionCount.load(ordering: .relaxed) }
+  public var openConnections: Int { state.withLock { $0.connections.count } }
 
   /// Binds, then serves until cancelled or gracefully shut down.
   public func run() async throws {
@@ -115,27 +115,25 @@ public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
 
   /// Counts the connection in (or refuses it over the limit) and builds its pipeline.
   private func setUp(_ channel: any Channel, limits: ThriftServerConfiguration.Limits, sslContext: NIOSSLContext?) throws {
-    let previous = connectionCount.wrappingAdd(1, ordering: .relaxed).oldValue
-    guard previous < limits.maxConnections else {
-      connectionCount.wrappingSubtract(1, ordering: .relaxed)
+    let connection = ThriftServerConnection(channel: channel)
+    let id = ObjectIdentifier(connection)
+    let (admitted, draining) = state.withLock { state -> (Bool, Bool) in
+      guard state.connections.count < limits.maxConnections else { return (false, state.draining) }
+      state.connections[id] = connection
+      return (true, state.draining)
+    }
+    guard admitted else {
       logger.warning("Thrift connection refused: limit reached", metadata: ["limit": "\(limits.maxConnections)"])
       channel.close(promise: nil)
       throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
     }
-    let connection = ThriftServerConnection(channel: channel)
-    let id = ObjectIdentifier(connection)
-    let draining = state.withLock { state -> Bool in
-      state.connections[id] = connection
-      return state.draining
-    }
     channel.closeFuture.whenComplete { _ in
-      self.connectionCount.wrappingSubtract(1, ordering: .relaxed)
       self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
     }
     let handlers = channel.pipeline.syncOperations
     if let sslContext { try handlers.addHandler(NIOSSLServerHandler(context: sslContext)) }
     try handlers.addHandler(
-      ThriftServerConnectionHandler(router: router, admission: self, connection: connection, limits: limits, logger: logger))
+      ThriftServerConnectionHandler(router: router, admission: callsInFlight, connection: connection, limits: limits, logger: logger))
     if draining { connection.beginClosing() }
   }
 
@@ -146,20 +144,6 @@ public final class ThriftServer: Service, ThriftCallAdmission, Sendable {
       return state.addressWaiters
     }
     for waiter in waiters { waiter.resume(with: result) }
-  }
-
-  // MARK: Admission
-
-  func reserve() -> Bool {
-    guard requestCount.wrappingAdd(1, ordering: .relaxed).oldValue < configuration.limits.maxConcurrentRequests else {
-      requestCount.wrappingSubtract(1, ordering: .relaxed)
-      return false
-    }
-    return true
-  }
-
-  func release() {
-    requestCount.wrappingSubtract(1, ordering: .relaxed)
   }
 
   // MARK: Graceful shutdown

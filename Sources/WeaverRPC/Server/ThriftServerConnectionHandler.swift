@@ -25,7 +25,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   }
 
   private let router: ThriftCallRouter
-  private let admission: any ThriftCallAdmission
+  private let admission: CallsInFlightLimit
   private let connection: ThriftServerConnection
   private let maxCallsInFlight: Int
   private let partialFrameTimeout: TimeAmount
@@ -44,7 +44,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   private let writer = CoalescedFrameWriter()
 
   init(
-    router: ThriftCallRouter, admission: any ThriftCallAdmission, connection: ThriftServerConnection,
+    router: ThriftCallRouter, admission: CallsInFlightLimit, connection: ThriftServerConnection,
     limits: ThriftServerConfiguration.Limits, logger: Logger
   ) {
     self.router = router
@@ -230,10 +230,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   private func refuse(_ frame: ThriftFrame, _ reason: String) {
     let exception = TApplicationException(.internalError, reason)
     if let reply = router.refusal(frame, exception, extraHeaders: [ThriftHeaderKey.overloaded: "1"]) { write(reply) }
-    if !frame.transport.isMultiplexed {
-      orderedCallRunning = false
-      startNextInOrder()
-    }
+    callEnded()
   }
 
   // MARK: Writing
@@ -252,11 +249,4 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       logger.error("Thrift reply could not be framed", metadata: ["error": "\(error)"])
     }
   }
-}
-
-/// Server-wide admission of calls: the total in-flight limit.
-protocol ThriftCallAdmission: Sendable {
-  /// Counts a call in; false if the server is at its limit.
-  func reserve() -> Bool
-  func release()
 }

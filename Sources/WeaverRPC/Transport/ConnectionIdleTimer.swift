@@ -16,7 +16,10 @@ final class ConnectionIdleTimer {
     self.timeout = timeout
   }
 
+  /// Starts (or restarts) the timer; a handler may call it from both `handlerAdded` and
+  /// `channelActive`.
   func start(_ context: ChannelHandlerContext) {
+    timer?.cancel()
     lastActivity = .now()
     arm(context, at: lastActivity + timeout)
   }

@@ -1,7 +1,9 @@
 import NIOCore
 
+/// Hex helpers so tests can state byte vectors as the specs print them.
 extension ByteBuffer {
-  init(hex: String) {
+  /// The bytes `hex` spells (whitespace ignored).
+  public init(hex: String) {
     self.init()
     let digits = hex.filter { !$0.isWhitespace }
     var index = digits.startIndex
@@ -12,7 +14,8 @@ extension ByteBuffer {
     }
   }
 
-  var hex: String {
+  /// The readable bytes as lowercase hex.
+  public var hex: String {
     readableBytesView.map { byte in
       let digits = String(byte, radix: 16)
       return digits.count == 1 ? "0" + digits : digits
