@@ -13,6 +13,7 @@ final class LatencyRecorder: Sendable {
   private struct Totals {
     var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: LatencyRecorder.highestTrackable, numberOfSignificantValueDigits: .three)
     var errors: [String: Int] = [:]
+    var examples: [String: String] = [:]
   }
 
   private let totals = Mutex(Totals())
@@ -33,13 +34,14 @@ final class LatencyRecorder: Sendable {
     totals.withLock { totals in
       for value in samples.latencies { _ = totals.histogram.record(min(value, Self.highestTrackable)) }
       for (kind, count) in samples.errors { totals.errors[kind, default: 0] += count }
+      totals.examples.merge(samples.examples) { first, _ in first }
     }
     samples.latencies.removeAll(keepingCapacity: true)
     samples.errors.removeAll(keepingCapacity: true)
   }
 
-  var snapshot: (histogram: Histogram<UInt64>, errors: [String: Int]) {
-    totals.withLock { ($0.histogram, $0.errors) }
+  var snapshot: (histogram: Histogram<UInt64>, errors: [String: Int], examples: [String: String]) {
+    totals.withLock { ($0.histogram, $0.errors, $0.examples) }
   }
 }
 
@@ -51,6 +53,8 @@ struct WorkerSamples {
 
   var latencies: [UInt64] = []
   var errors: [String: Int] = [:]
+  /// The first message of each kind of failure.
+  var examples: [String: String] = [:]
   var uncountedCalls = 0
   var uncountedFailures = 0
 
@@ -71,7 +75,8 @@ struct WorkerSamples {
     if failed { uncountedFailures += 1 }
   }
 
-  mutating func recordFailure(_ kind: String) {
+  mutating func recordFailure(_ kind: String, message: String) {
     errors[kind, default: 0] += 1
+    if examples[kind] == nil { examples[kind] = message }
   }
 }

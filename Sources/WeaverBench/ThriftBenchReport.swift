@@ -31,8 +31,10 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
   public var latencyMicros: Latency
   /// Failed calls in the window, by kind (`deadlineExceeded`, `connectionClosed`, …).
   public var errors: [String: Int]
+  /// The first message seen for each kind of failure.
+  public var errorExamples: [String: String]
 
-  init(plan: ThriftBenchPlan, seconds: Double, histogram: Histogram<UInt64>, errors: [String: Int]) {
+  init(plan: ThriftBenchPlan, seconds: Double, histogram: Histogram<UInt64>, errors: [String: Int], examples: [String: String] = [:]) {
     target = plan.target
     transport = plan.transport.rawValue
     `protocol` = plan.protocol.description
@@ -49,6 +51,7 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
       p50: percentile(50), p90: percentile(90), p99: percentile(99), p999: percentile(99.9),
       max: empty ? 0 : Double(histogram.max), mean: empty ? 0 : histogram.mean)
     self.errors = errors
+    self.errorExamples = examples
   }
 
   /// The report as one JSON object, for scripts.
@@ -72,6 +75,9 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
     } else {
       let total = errors.values.reduce(0, +)
       lines.append("errors      \(total): " + errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+      for (kind, message) in errorExamples.sorted(by: { $0.key < $1.key }) {
+        lines.append("  e.g. \(kind): \(message)")
+      }
     }
     return lines.joined(separator: "\n")
   }

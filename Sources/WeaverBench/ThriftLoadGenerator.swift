@@ -57,10 +57,10 @@ public struct ThriftLoadGenerator: Sendable {
       }
       try await group.waitForAll()
     }
-    var (histogram, errors) = recorder.snapshot
+    var (histogram, errors, examples) = recorder.snapshot
     if let untaken = schedule?.untakenSlots, untaken > 0 { errors["notSentServerTooSlow"] = untaken }
     let measured = measureFrom.duration(to: min(ContinuousClock.now, end))
-    return ThriftBenchReport(plan: plan, seconds: measured.seconds, histogram: histogram, errors: errors)
+    return ThriftBenchReport(plan: plan, seconds: measured.seconds, histogram: histogram, errors: errors, examples: examples)
   }
 
   /// One client per event loop, with its share of the connections and workers; its workers
@@ -112,18 +112,21 @@ public struct ThriftLoadGenerator: Sendable {
         started = .now
         guard started < end else { break }
       }
-      let failure: String?
+      let failure: (kind: String, message: String)?
       do {
         let reply = try await echo.echo(req: request)
-        failure = reply.message.utf8.count == expectedBytes ? nil : "wrongReply"
+        failure = reply.message.utf8.count == expectedBytes ? nil : ("wrongReply", "\(reply.message.utf8.count) bytes came back")
       } catch {
-        failure = Self.kind(of: error)
+        failure = (Self.kind(of: error), "\(error)")
       }
       let finished = ContinuousClock.now
       samples.count(failed: failure != nil)
+      // A call that fails fast (an instance backing off) returns without suspending: give
+      // the event loop back, or this worker would keep it from the I/O (a reconnect, say).
+      if failure != nil { await Task.yield() }
       if samples.uncountedCalls >= WorkerSamples.countBatch { recorder.publishCounts(&samples) }
       guard started >= measureFrom, finished <= end || schedule != nil else { continue }
-      if let failure { samples.recordFailure(failure) } else { samples.record(started.duration(to: finished)) }
+      if let failure { samples.recordFailure(failure.kind, message: failure.message) } else { samples.record(started.duration(to: finished)) }
       if samples.isFull { recorder.merge(&samples) }
     }
     recorder.merge(&samples)
@@ -142,17 +145,19 @@ public struct ThriftLoadGenerator: Sendable {
     _ progress: @Sendable (ThriftBenchProgress) -> Void, recorder: LatencyRecorder,
     start: ContinuousClock.Instant, measureFrom: ContinuousClock.Instant, end: ContinuousClock.Instant
   ) async {
-    var previous = (instant: start, completed: 0)
+    var previous = (instant: start, succeeded: 0, failed: 0)
     while ContinuousClock.now < end {
       try? await Task.sleep(for: .seconds(1))
       if Task.isCancelled { return }
       let now = ContinuousClock.now
-      let completed = recorder.completed.load(ordering: .relaxed)
-      let rate = Double(completed - previous.completed) / previous.instant.duration(to: now).seconds
-      previous = (now, completed)
+      let failed = recorder.failed.load(ordering: .relaxed)
+      let succeeded = recorder.completed.load(ordering: .relaxed) - failed
+      let seconds = previous.instant.duration(to: now).seconds
       progress(ThriftBenchProgress(
         elapsed: start.duration(to: now), total: start.duration(to: end), warmingUp: now < measureFrom,
-        completed: completed, failed: recorder.failed.load(ordering: .relaxed), currentQPS: rate))
+        succeeded: succeeded, failed: failed, currentQPS: Double(succeeded - previous.succeeded) / seconds,
+        currentErrorsPerSecond: Double(failed - previous.failed) / seconds))
+      previous = (now, succeeded, failed)
     }
   }
 }
@@ -162,14 +167,20 @@ public struct ThriftBenchProgress: Sendable {
   public var elapsed: Duration
   public var total: Duration
   public var warmingUp: Bool
-  public var completed: Int
+  /// Calls answered correctly so far.
+  public var succeeded: Int
+  /// Calls that failed so far.
   public var failed: Int
-  /// Calls per second over the last interval.
+  /// Successful calls per second over the last interval.
   public var currentQPS: Double
+  /// Failed calls per second over the last interval.
+  public var currentErrorsPerSecond: Double
 
   public var line: String {
     let phase = warmingUp ? "warm-up" : "measuring"
-    return "[\(Int(elapsed.seconds.rounded()))/\(Int(total.seconds.rounded())) s \(phase)] \(completed) calls, \(Int(currentQPS)) QPS, \(failed) failed"
+    var line = "[\(Int(elapsed.seconds.rounded()))/\(Int(total.seconds.rounded())) s \(phase)] \(succeeded) calls, \(Int(currentQPS)) QPS"
+    if failed > 0 { line += "; errors: \(failed) (\(Int(currentErrorsPerSecond))/s)" }
+    return line
   }
 }
 

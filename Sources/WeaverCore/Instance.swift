@@ -19,7 +19,12 @@ public struct Instance: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// `host:port`.
-  public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+  public var address: String { Self.format(host: host, port: port) }
+
+  /// `host:port`, with an IPv6 host in brackets.
+  public static func format(host: String, port: Int) -> String {
+    host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+  }
   public var description: String { address }
 
   /// Parses `host:port` or `[v6]:port`.

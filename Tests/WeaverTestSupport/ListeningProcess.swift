@@ -20,6 +20,30 @@ extension ExternalTool {
     }
   }
 
+  /// Starts a server process like ``withListeningProcess(_:hint:_:)`` and returns it with
+  /// its port once it listens; the caller stops it. (Standard error is drained on a thread
+  /// of its own, so a chatty server cannot stall on a full pipe.)
+  public static func startListening(_ arguments: [String], hint: String = "") async throws -> (Process, Int) {
+    let (process, output, errors) = try start(arguments)
+    do {
+      let port = try await onOwnThread { try readPort(output: output, errors: errors, command: arguments, hint: hint) }
+      let logPath = ProcessInfo.processInfo.environment["WEAVER_TEST_SERVER_LOG"]
+      Thread.detachNewThread {
+        let log = logPath.flatMap { FileHandle(forWritingAtPath: $0) }
+        log?.seekToEndOfFile()
+        while true {
+          let data = errors.fileHandleForReading.availableData
+          if data.isEmpty { break }
+          log?.write(data)
+        }
+      }
+      return (process, port)
+    } catch {
+      await stop(process)
+      throw error
+    }
+  }
+
   /// Kills the process and waits for it without holding a Swift concurrency thread.
   /// (SIGKILL: a child spawned from a test runner thread can inherit a mask that blocks
   /// SIGTERM.)

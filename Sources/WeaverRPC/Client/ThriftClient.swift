@@ -99,6 +99,12 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     state.withLock { Array($0.pools.values) }.reduce(0) { $0 + $1.connectionCount }
   }
 
+  /// Connects started so far, over the instances the client still knows (a diagnostic:
+  /// with an instance down, reconnects back off, so this grows slowly).
+  public var connectAttempts: Int {
+    state.withLock { Array($0.pools.values) }.reduce(0) { $0 + $1.connectAttempts }
+  }
+
   // MARK: Calls
 
   public func call<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args) async throws -> Result {
@@ -143,12 +149,29 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     return context
   }
 
-  /// Sends one call and returns its reply frame (nil for oneway calls, once sent).
+  /// Calls a draining server did not process (`shuttingDown`) are sent again, this many
+  /// times at most, on another connection: it is safe whatever the method does.
+  static let maxUnprocessedResends = 3
+
+  /// Sends one call and returns its reply frame (nil for oneway calls, once sent). A call a
+  /// draining server reports as not processed goes out again on another connection.
   private func exchange<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext) async throws -> ThriftFrame? {
+    var resends = 0
+    while true {
+      do {
+        return try await exchangeOnce(method, args, context)
+      } catch let error as RPCError where error.code == .shuttingDown && resends < Self.maxUnprocessedResends {
+        resends += 1
+      }
+    }
+  }
+
+  private func exchangeOnce<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext) async throws -> ThriftFrame? {
     if let deadline = context.deadline, deadline <= .now {
       throw RPCError(.deadlineExceeded, "the deadline of \(method.serviceName).\(method.name) passed before it was sent")
     }
-    let sequenceID = nextSequenceID.wrappingAdd(1, ordering: .relaxed).newValue & Int32.max
+    // Never 0: a draining server's last frame uses sequence id 0 (``ThriftHeaderKey/drained``).
+    let sequenceID = max(1, nextSequenceID.wrappingAdd(1, ordering: .relaxed).newValue & Int32.max)
     let frame = requestFrame(method, args, context, sequenceID)
     let pool = try pickPool()
     let connection = try await pool.acquire(deadline: context.deadline)

@@ -40,6 +40,9 @@ public struct ThriftClientConfiguration: Sendable {
   public var middlewares: [any ClientMiddleware]
   /// Metadata every call of this client sends; the calling context's keys win over these.
   public var defaultMetadata = Metadata()
+  /// How long to wait before connecting to an instance again after a connect failed; calls
+  /// that would need a new connection meanwhile fail at once with the connect error.
+  public var reconnectBackoff = ReconnectBackoff()
 
   public init(
     transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary, connectTimeout: Duration = .seconds(1),

@@ -27,10 +27,12 @@ final class ThriftClientConnection: Sendable {
 
   /// Connects to `instance`, within the configured connect timeout. When the connection
   /// has been idle for the idle timeout, `mayCloseWhenIdle` decides whether it closes (the
-  /// pool keeps its minimum).
+  /// pool keeps its minimum). `onServerDraining` is called when the server says it is
+  /// shutting down (`crrst`).
   static func connect(
     to instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup,
-    mayCloseWhenIdle: @escaping @Sendable (ThriftClientConnection) -> Bool = { _ in true }
+    mayCloseWhenIdle: @escaping @Sendable (ThriftClientConnection) -> Bool = { _ in true },
+    onServerDraining: @escaping @Sendable () -> Void = {}
   ) async throws -> ThriftClientConnection {
     let sslContext: NIOSSLContext?
     do {
@@ -55,19 +57,36 @@ final class ThriftClientConnection: Sendable {
       let channel = try await bootstrap.connect(host: instance.host, port: instance.port).get()
       return try await channel.eventLoop.submit {
         guard channel.isActive else {
-          throw RPCError(.connectionClosed, "\(instance) closed the connection as soon as it accepted it (is its connection limit reached?)")
+          throw RPCError(
+            .connectionClosed, "\(instance) closed the connection right after accepting it (the server may be at its connection limit, or shutting down)")
         }
         let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
         let connection = ThriftClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-        handler.onConnectionReset = { [weak connection] in connection?.markNotReusable() }
+        handler.onConnectionReset = { [weak connection] in
+          connection?.markNotReusable()
+          onServerDraining()
+        }
         handler.mayCloseWhenIdle = { [weak connection] in connection.map(mayCloseWhenIdle) ?? true }
         return connection
       }.get()
     } catch let error as RPCError {
       throw error
     } catch {
-      throw RPCError(.connectFailed, "cannot connect to \(instance): \(error)")
+      throw RPCError(.connectFailed, "cannot connect to \(instance): \(Self.reason(error))")
     }
+  }
+
+  /// Why a connect failed, in a few words (`connection refused`), not NIO's nested types.
+  private static func reason(_ error: any Error) -> String {
+    var error = error
+    if let connection = error as? NIOConnectionError, let first = connection.connectionErrors.first?.error {
+      error = first
+    }
+    if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+    if error is ChannelError, case .connectTimeout(let amount) = error as! ChannelError {
+      return "no answer within the connect timeout (\(amount.nanoseconds / 1_000_000) ms)"
+    }
+    return "\(error)"
   }
 
   /// Sends `frame` and waits for the reply with `sequenceID`, until `deadline`.
@@ -89,6 +108,16 @@ final class ThriftClientConnection: Sendable {
       eventLoop.execute {
         handler.value.fail(sequenceID: sequenceID, RPCError(.cancelled, "the calling task was cancelled"))
       }
+    }
+  }
+
+  /// The pool holds this connection idle: its idle timeout starts counting now.
+  func becameIdle() {
+    let handler = self.handler
+    if channel.eventLoop.inEventLoop {
+      handler.value.startIdleTimer()
+    } else {
+      channel.eventLoop.execute { handler.value.startIdleTimer() }
     }
   }
 

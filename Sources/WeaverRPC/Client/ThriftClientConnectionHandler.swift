@@ -7,6 +7,12 @@ import WeaverThrift
 /// header, or the message header on Framed and unframed connections). Calls time out at
 /// their deadline; when the connection fails or closes every waiting call fails with a
 /// clear ``RPCError``. Requests written in one event loop tick go out in one flush.
+///
+/// The idle timer runs only while the pool holds the connection idle (``startIdleTimer()``),
+/// never from the moment it opens, so a connection cannot close before its first call. When
+/// a draining server has said it answered everything it read (``ThriftHeaderKey/drained``),
+/// calls still waiting when the connection closes fail with `shuttingDown`, which the
+/// client knows is safe to send again.
 final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundIn = Never
@@ -25,6 +31,8 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   private var context: ChannelHandlerContext?
   private var pending: [Int32: Pending] = [:]
   private var closedError: RPCError?
+  /// The server said it answered every call it read and reads no more.
+  private var drainedByServer = false
   private let writer = CoalescedFrameWriter()
   /// Called when the server says not to reuse the connection (`crrst`).
   var onConnectionReset: (@Sendable () -> Void)?
@@ -44,12 +52,13 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
-    if context.channel.isActive { idleTimer.start(context) }
   }
 
-  func channelActive(context: ChannelHandlerContext) {
+  /// Starts (or restarts) idle timing: the pool calls this when the connection's last call
+  /// has ended.
+  func startIdleTimer() {
+    guard let context, context.channel.isActive else { return }
     idleTimer.start(context)
-    context.fireChannelActive()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -112,7 +121,10 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   }
 
   private func deliver(_ frame: ThriftFrame) throws(RPCError) {
-    if frame.header?.strings[ThriftHeaderKey.connectionReset] != nil { onConnectionReset?() }
+    if let strings = frame.header?.strings, strings[ThriftHeaderKey.connectionReset] != nil {
+      if strings[ThriftHeaderKey.drained] != nil { drainedByServer = true }
+      onConnectionReset?()
+    }
     let sequenceID: Int32
     if let header = frame.header {
       sequenceID = header.sequenceID
@@ -133,13 +145,20 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
     switch error {
     case let error as RPCError: fail(context: context, error)
     case is ThriftFrameError, is ThriftProtocolError: fail(context: context, RPCError(.protocolError, "\(error)"))
-    default: fail(context: context, RPCError(.connectionClosed, "the connection failed: \(error)"))  // resets, TLS errors
+    default:
+      // Resets, TLS errors. After the server said it read no more, waiting calls were not processed.
+      let code: RPCError.Code = drainedByServer ? .shuttingDown : .connectionClosed
+      fail(context: context, RPCError(code, "the connection failed: \(error)"))
     }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer.stop()
-    let error = closedError ?? RPCError(.connectionClosed, "the connection closed with calls in flight")
+    let error =
+      closedError
+      ?? (drainedByServer
+        ? RPCError(.shuttingDown, "the server shut down this connection before reading the call; it was not processed")
+        : RPCError(.connectionClosed, "the connection closed with calls in flight"))
     closedError = error
     failAll(error)
     context.fireChannelInactive()

@@ -10,6 +10,10 @@ import WeaverCore
 /// rather than each opening another. On Framed and unframed transports a call has a
 /// connection to itself; when all `maxConnectionsPerInstance` are busy, calls wait (until
 /// their deadline) for one to be released.
+///
+/// A failed connect fails every call waiting for that connection at once and starts a
+/// jittered, capped backoff (``ReconnectBackoff``); until it ends, calls that would need a
+/// new connection fail fast with the connect error instead of connecting again.
 final class ThriftConnectionPool: Sendable {
   let instance: Instance
   private let configuration: ThriftClientConfiguration
@@ -27,12 +31,16 @@ final class ThriftConnectionPool: Sendable {
     /// misses the change that happened before it started waiting.
     var generation: UInt64 = 0
     var closed = false
+    var backoff = ConnectBackoffState()
+    /// Connects started, over the pool's life.
+    var connectAttempts = 0
   }
 
   private enum Decision {
     case use(ThriftClientConnection)
     case connect
     case wait(generation: UInt64)
+    case fail(RPCError)
   }
 
   init(instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup) {
@@ -57,6 +65,9 @@ final class ThriftConnectionPool: Sendable {
         return try await connect()
       case .wait(let generation):
         try await waitForCapacity(after: generation, deadline: deadline)
+      case .fail(let error):
+        changed { _ in }  // calls waiting behind this one fail fast too
+        throw error
       }
     }
   }
@@ -65,18 +76,45 @@ final class ThriftConnectionPool: Sendable {
     do {
       let connection = try await ThriftClientConnection.connect(
         to: instance, configuration: configuration, group: group,
-        mayCloseWhenIdle: { [weak self] connection in self?.letGoIdle(connection) ?? true })
+        mayCloseWhenIdle: { [weak self] connection in self?.letGoIdle(connection) ?? true },
+        onServerDraining: { [weak self] in self?.serverDraining() })
       connection.channel.closeFuture.whenComplete { [weak self] _ in self?.remove(connection) }
       connection.inFlight.wrappingAdd(1, ordering: .relaxed)
       changed { state in
         state.connecting -= 1
         state.connections.append(connection)
+        state.backoff.connected()
       }
       return connection
     } catch {
-      changed { $0.connecting -= 1 }
-      throw error
+      let failure = error as? RPCError ?? RPCError(.connectFailed, "cannot connect to \(instance): \(error)")
+      // Every call waiting for this connection decides again, and fails fast while backing off.
+      changed { state in
+        state.connecting -= 1
+        state.backoff.connectFailed(
+          failure, at: .now, policy: configuration.reconnectBackoff, random: Double.random(in: 0..<1))
+      }
+      throw failure
     }
+  }
+
+  /// The instance said it is shutting down: hold off new connections to it.
+  private func serverDraining() {
+    changed { state in
+      state.backoff.serverDraining(at: .now, policy: configuration.reconnectBackoff, random: Double.random(in: 0..<1))
+    }
+  }
+
+  /// Connects started to this instance so far.
+  var connectAttempts: Int { state.withLock { $0.connectAttempts } }
+
+  /// Whether a new connection may be opened now; if not, the error calls fail with.
+  private func mayConnect(_ state: inout State) -> RPCError? {
+    let now = ContinuousClock.now
+    guard state.backoff.mayConnect(at: now) else { return state.backoff.failFastError(at: now) }
+    state.connecting += 1
+    state.connectAttempts += 1
+    return nil
   }
 
   private func decide(_ state: inout State) -> Decision {
@@ -91,7 +129,10 @@ final class ThriftConnectionPool: Sendable {
         }
       }
       if canGrow {
-        state.connecting += 1
+        if let error = mayConnect(&state) {
+          // Backing off: calls wait for busy connections, if there are any, or fail now.
+          return state.connections.isEmpty && state.connecting == 0 ? .fail(error) : .wait(generation: state.generation)
+        }
         return .connect
       }
       return .wait(generation: state.generation)
@@ -115,8 +156,9 @@ final class ThriftConnectionPool: Sendable {
       return .wait(generation: state.generation)
     }
     if canGrow {
-      state.connecting += 1
-      return .connect
+      guard let error = mayConnect(&state) else { return .connect }
+      // Backing off: share what is open, wait for a connect under way, or fail now.
+      if leastBusy == nil && state.connecting == 0 { return .fail(error) }
     }
     if let leastBusy {
       leastBusy.inFlight.wrappingAdd(1, ordering: .relaxed)
@@ -128,8 +170,16 @@ final class ThriftConnectionPool: Sendable {
   /// Gives a connection back after a call.
   func release(_ connection: ThriftClientConnection) {
     let remaining = connection.inFlight.wrappingSubtract(1, ordering: .relaxed).newValue
-    if !connection.isReusable && remaining == 0 {
-      connection.close()
+    if remaining == 0 {
+      if connection.isReusable { connection.becameIdle() } else { connection.close() }
+    }
+    guard connection.isReusable else {
+      // It can take no more calls (closed, or the server is draining): no capacity came
+      // back, but every waiting call decides again (to connect anew, or fail fast).
+      changed { state in
+        if remaining == 0 { state.connections.removeAll { $0 === connection } }
+      }
+      return
     }
     // One call's worth of capacity came back: one waiting call may take it.
     if exclusive {

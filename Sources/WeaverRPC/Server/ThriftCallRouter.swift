@@ -124,6 +124,18 @@ final class ThriftCallRouter: Sendable {
     return context
   }
 
+  /// A draining server's last frame on a header connection: an exception for sequence id
+  /// 0, which no call waits for, carrying `crrst` and ``ThriftHeaderKey/drained``.
+  func drainedNotice(transport: ThriftTransport, protocol: ThriftProtocolID) -> ThriftFrame {
+    let message = ThriftServiceDispatcher.exceptionReply(
+      to: ThriftMessageHeader(name: "", type: .call, sequenceID: 0),
+      TApplicationException(.internalError, "server shutting down: every call read from this connection was answered"),
+      protocol: `protocol`, allocator: allocator)
+    let strings = [ThriftHeaderKey.connectionReset: "1", ThriftHeaderKey.drained: "1"]
+    return ThriftFrame(
+      transport: transport, protocol: `protocol`, header: ThriftFrameHeader(sequenceID: 0, strings: strings), message: message)
+  }
+
   /// A reply frame like `request`'s: same transport, protocol and sequence id.
   func replyFrame(for request: ThriftFrame, message: ByteBuffer, extraHeaders: [String: String] = [:]) -> ThriftFrame {
     var header: ThriftFrameHeader?

@@ -31,6 +31,8 @@ public final class ThriftServer: Service, Sendable {
   private let logger: Logger
   private let state = Mutex(State())
   private let callsInFlight: CallsInFlightLimit
+  /// One warning a second at most about refused connections, with a count of the rest.
+  private let refusals = RateLimitedWarning(interval: .seconds(1))
 
   private struct State {
     var boundAddress: Result<SocketAddress, any Error>?
@@ -80,7 +82,7 @@ public final class ThriftServer: Service, Sendable {
     }
     publish(.success(serverChannel.localAddress!))
     state.withLock { $0.serverChannel = serverChannel }
-    logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.localAddress!)"])
+    logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.localAddress!.hostAndPort)"])
 
     await withGracefulShutdownHandler {
       await withTaskCancellationHandler {
@@ -99,18 +101,28 @@ public final class ThriftServer: Service, Sendable {
 
   private func bind() async throws -> any Channel {
     let limits = configuration.limits
+    let (host, port) = (configuration.host, configuration.port)
+    guard (0...65535).contains(port) else {
+      throw ThriftServerError(.invalidPort, address: Instance.format(host: host, port: port), "ports are 1 to 65535 (0 picks a free one)")
+    }
     let sslContext = try configuration.tls?.makeServerContext()
-    return try await ServerBootstrap(group: group)
+    let bootstrap = ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(
+        .writeBufferWaterMark, value: .init(low: limits.outboundLowWaterMark, high: limits.outboundHighWaterMark))
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           try self.setUp(channel, limits: limits, sslContext: sslContext)
         }
       }
-      .bind(host: configuration.host, port: configuration.port).get()
+    do {
+      return try await bootstrap.bind(host: host, port: port).get()
+    } catch {
+      throw ThriftServerError.bindFailure(error, host: host, port: port)
+    }
   }
 
   /// Counts the connection in (or refuses it over the limit) and builds its pipeline.
@@ -123,7 +135,11 @@ public final class ThriftServer: Service, Sendable {
       return (true, state.draining)
     }
     guard admitted else {
-      logger.warning("Thrift connection refused: limit reached", metadata: ["limit": "\(limits.maxConnections)"])
+      refusals.record { suppressed in
+        var metadata: Logger.Metadata = ["limit": "\(limits.maxConnections)"]
+        if suppressed > 0 { metadata["refusedSinceLastWarning"] = "\(suppressed)" }
+        logger.warning("Thrift connection refused: limit reached", metadata: metadata)
+      }
       channel.close(promise: nil)
       throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
     }
@@ -133,7 +149,9 @@ public final class ThriftServer: Service, Sendable {
     let handlers = channel.pipeline.syncOperations
     if let sslContext { try handlers.addHandler(NIOSSLServerHandler(context: sslContext)) }
     try handlers.addHandler(
-      ThriftServerConnectionHandler(router: router, admission: callsInFlight, connection: connection, limits: limits, logger: logger))
+      ThriftServerConnectionHandler(
+        router: router, admission: callsInFlight, connection: connection, limits: limits,
+        closeLinger: configuration.closeLinger, logger: logger))
     if draining { connection.beginClosing() }
   }
 
@@ -148,14 +166,20 @@ public final class ThriftServer: Service, Sendable {
 
   // MARK: Graceful shutdown
 
+  /// Stops listening, then asks every connection to finish. Connections hear of the drain
+  /// (`crrst`) only once the listener is closed: a client that reconnects on that news must
+  /// be refused, not land in a closing listener's backlog and be reset with its calls.
   private func beginDrain() {
-    let (serverChannel, connections) = state.withLock { state in
+    let serverChannel = state.withLock { state in
       state.draining = true
-      return (state.serverChannel, Array(state.connections.values))
+      return state.serverChannel
     }
-    logger.info("Thrift server draining", metadata: ["connections": "\(connections.count)"])
-    serverChannel?.close(promise: nil)
-    for connection in connections { connection.beginClosing() }
+    let closed = serverChannel?.close() ?? group.next().makeSucceededVoidFuture()
+    closed.whenComplete { _ in
+      let connections = self.state.withLock { Array($0.connections.values) }
+      self.logger.info("Thrift server draining", metadata: ["connections": "\(connections.count)"])
+      for connection in connections { connection.beginClosing() }
+    }
   }
 
   /// Waits until every connection has closed or the drain timeout passes (polling: this is

@@ -21,6 +21,19 @@ public struct ThriftServerConfiguration: Sendable {
     public var partialFrameTimeout: Duration = .seconds(10)
     /// Limits for decoding messages.
     public var protocolLimits = ThriftLimits.default
+    /// Replies waiting to be sent on one connection above this stop the server reading
+    /// from it (a client that sends without reading its replies gets no further); below
+    /// ``outboundLowWaterMark`` reading resumes.
+    public var outboundHighWaterMark = 1 << 20
+    public var outboundLowWaterMark = 256 << 10
+    /// Reply bytes one connection may have queued at most (calls already running when
+    /// reading stopped still answer); beyond this the connection is closed.
+    public var maxQueuedReplyBytes = 32 << 20
+    /// Framed and unframed: request bytes read ahead and waiting for their turn; reading
+    /// pauses above this.
+    public var maxQueuedRequestBytes = 4 << 20
+    /// A connection whose peer reads none of its replies for this long is closed.
+    public var writeStallTimeout: Duration = .seconds(30)
 
     public init() {}
   }
@@ -32,6 +45,11 @@ public struct ThriftServerConfiguration: Sendable {
   public var limits: Limits
   /// How long a graceful shutdown waits for calls in flight before closing connections.
   public var drainTimeout: Duration
+  /// After a draining connection's last reply the server stops sending and reads (and
+  /// discards) what the client still sends, until the client closes or this passes: closing
+  /// at once would answer requests already on their way with a reset, which can destroy
+  /// replies the client has not read yet.
+  public var closeLinger: Duration = .seconds(1)
   /// TLS, or nil for plain TCP.
   public var tls: ThriftTLSConfiguration?
   /// Wraps every call, first to last.

@@ -12,7 +12,15 @@ import WeaverThrift
 /// beyond it they are refused as overloaded). On Framed and unframed connections replies
 /// must keep request order: calls run one at a time, and reading pauses while the queue is
 /// full. A call whose deadline passes is cancelled and answered with an error at once.
-/// Replies written in one event loop tick go out in one flush.
+/// Replies written in one event loop tick go out in one flush; reading pauses while replies
+/// pile up unread (``OutboundBackpressure``).
+///
+/// Draining (graceful shutdown): calls already read are answered, their replies carrying
+/// `crrst`; once none is left the server sends a last frame saying so (header transports,
+/// ``ThriftHeaderKey/drained``), stops sending, and reads and discards what still arrives
+/// until the client closes or ``ThriftServerConfiguration/closeLinger`` passes. Closing at
+/// once would meet requests already on their way with a reset, which can destroy replies
+/// the client has not read yet.
 final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundIn = Never
@@ -40,12 +48,21 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   /// Framed and unframed: frames waiting for the call before them to be answered.
   private var waiting = CircularBuffer<ThriftFrame>()
   private var orderedCallRunning = false
+  /// Framed and unframed: bytes of the frames in `waiting`.
+  private var waitingBytes = 0
+  private let maxWaitingBytes: Int
   private var readHeld = false
   private let writer = CoalescedFrameWriter()
+  private let backpressure: OutboundBackpressure
+  private let closeLinger: TimeAmount
+  /// Draining and done: output is closed, input is read and discarded.
+  private var lingering = false
+  private var awaitingFirstFrame = false
+  private var protocolSeen: ThriftProtocolID = .binary
 
   init(
     router: ThriftCallRouter, admission: CallsInFlightLimit, connection: ThriftServerConnection,
-    limits: ThriftServerConfiguration.Limits, logger: Logger
+    limits: ThriftServerConfiguration.Limits, closeLinger: Duration, logger: Logger
   ) {
     self.router = router
     self.admission = admission
@@ -55,6 +72,9 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     self.logger = logger
     self.reader = ThriftFrameReader(transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits)
     self.idleTimer = ConnectionIdleTimer(timeout: limits.idleTimeout.timeAmount)
+    self.maxWaitingBytes = limits.maxQueuedRequestBytes
+    self.backpressure = OutboundBackpressure(limits: limits)
+    self.closeLinger = closeLinger.timeAmount
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -76,6 +96,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     idleTimer.touch()
+    guard !lingering else { return }  // the client was told: nothing read now is processed
     reader.append(unwrapInboundIn(data))
     do {
       while let frame = try reader.next() {
@@ -101,8 +122,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     fail(context: context, error)
   }
 
-  private func fail(context: ChannelHandlerContext, _ error: any Error) {
-    logger.debug("Thrift connection closed on error", metadata: ["error": "\(error)"])
+  private func fail(context: ChannelHandlerContext, _ error: any Error, level: Logger.Level = .debug) {
+    logger.log(level: level, "Thrift connection closed", metadata: ["reason": "\(error)"])
     partialFrameTimer?.cancel()
     partialFrameTimer = nil
     reader.reset()
@@ -110,6 +131,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   }
 
   private func accept(_ frame: ThriftFrame) {
+    protocolSeen = frame.protocol
     if frame.transport.isMultiplexed {
       guard calls.count < maxCallsInFlight else {
         refuse(frame, "too many calls in flight on this connection")
@@ -118,21 +140,44 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       start(frame)
     } else {
       waiting.append(frame)
+      waitingBytes += frame.message.readableBytes
       startNextInOrder()
     }
   }
 
-  /// Holds reads back while a Framed/unframed connection has a full queue.
+  /// Holds reads back while replies pile up unread, or a Framed/unframed connection has a
+  /// full queue.
   func read(context: ChannelHandlerContext) {
-    if waiting.count >= maxCallsInFlight {
+    if holdsReads(context) {
       readHeld = true
     } else {
       context.read()
     }
   }
 
+  private func holdsReads(_ context: ChannelHandlerContext) -> Bool {
+    guard !lingering else { return false }  // read on, to see the client close
+    return waiting.count >= maxCallsInFlight || waitingBytes >= maxWaitingBytes || backpressure.holdsReads(context)
+  }
+
+  private func resumeReadingIfHeld() {
+    guard readHeld, let context, !holdsReads(context) else { return }
+    readHeld = false
+    context.read()
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    backpressure.writabilityChanged(context) { context in
+      this.value.fail(context: context, ThriftFrameError("the peer read no reply for the write-stall timeout"), level: .warning)
+    }
+    resumeReadingIfHeld()
+    context.fireChannelWritabilityChanged()
+  }
+
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer.stop()
+    backpressure.stop()
     partialFrameTimer?.cancel()
     partialFrameTimer = nil
     for pending in calls.values {
@@ -142,6 +187,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     }
     calls = [:]
     waiting.removeAll()
+    waitingBytes = 0
     context.fireChannelInactive()
   }
 
@@ -149,10 +195,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   private func startNextInOrder() {
     guard !orderedCallRunning, let frame = waiting.popFirst() else { return }
-    if readHeld, waiting.count < maxCallsInFlight, let context {
-      readHeld = false
-      context.read()
-    }
+    waitingBytes -= frame.message.readableBytes
+    resumeReadingIfHeld()
     orderedCallRunning = true
     start(frame)
   }
@@ -220,12 +264,39 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     closeIfDrained()
   }
 
-  /// During a graceful shutdown: closes the connection once no call is left.
+  /// During a graceful shutdown, once no call is left (and no frame is half-received):
+  /// says so on header transports, stops sending, and lingers until the client closes.
   func closeIfDrained() {
-    guard connection.isClosing, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
+    guard connection.isClosing, !lingering, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
+    guard let transport = reader.transport else { return awaitFirstFrame(context) }
+    guard !reader.hasPartialFrame else { return }  // its call is answered when it completes
+    lingering = true
+    if transport.isMultiplexed { write(router.drainedNotice(transport: transport, protocol: protocolSeen)) }
     writer.flushNow(context)
-    context.close(promise: nil)
+    let lingered = context.eventLoop.makePromise(of: Void.self)
+    context.close(mode: .output, promise: lingered)
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let timer = context.eventLoop.scheduleTask(in: closeLinger) { this.value.context?.close(promise: nil) }
+    lingered.futureResult.whenFailure { _ in this.value.context?.close(promise: nil) }  // no half-close (TLS): close now
+    context.channel.closeFuture.whenComplete { _ in timer.cancel() }
   }
+
+  /// A draining connection that has sent nothing yet (just opened: its first call may be on
+  /// the way) gets a moment to send it; its calls are then served like any other's. Silent
+  /// past that, it is closed.
+  private func awaitFirstFrame(_ context: ChannelHandlerContext) {
+    guard !awaitingFirstFrame else { return }
+    awaitingFirstFrame = true
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let grace = min(closeLinger, Self.firstFrameGrace)
+    context.eventLoop.scheduleTask(in: grace) {
+      let handler = this.value
+      if handler.reader.transport == nil && !handler.reader.hasPartialFrame { handler.context?.close(promise: nil) }
+    }
+  }
+
+  /// How long a draining connection that has sent nothing may take to send its first call.
+  static let firstFrameGrace = TimeAmount.milliseconds(250)
 
   private func refuse(_ frame: ThriftFrame, _ reason: String) {
     let exception = TApplicationException(.internalError, reason)
@@ -247,6 +318,9 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       try writer.write(reply, to: context, promise: nil, coalescing: reply.transport.isMultiplexed)
     } catch {
       logger.error("Thrift reply could not be framed", metadata: ["error": "\(error)"])
+    }
+    if let overflow = backpressure.overflow(context) {
+      fail(context: context, ThriftFrameError(overflow), level: .warning)
     }
   }
 }

@@ -41,6 +41,12 @@ public enum ThriftHeaderKey {
   public static let bizMessage = "biz-message"
   /// Set on the reply when the server refused a call at its concurrency limit.
   public static let overloaded = "weaver-overloaded"
+  /// Set, with `crrst`, on the last frame a draining server sends on a connection (a
+  /// `TApplicationException` for sequence id 0, which no call waits for): every call the
+  /// server read from this connection has been answered, and it reads no more. Calls still
+  /// waiting for a reply when the connection then closes were not processed, so our client
+  /// retries them on another connection.
+  public static let drained = "weaver-drained"
 }
 
 /// One Thrift message as it travelled: its transport, payload protocol, header (for

@@ -13,26 +13,32 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
     discussion: "Prints 'listening on HOST:PORT' once bound; SIGINT or SIGTERM shuts down gracefully."
   )
 
-  @Option(help: "The port; 0 picks a free one.")
-  var port: Int = 9090
-
-  @Option(help: "The address to bind.")
-  var host: String = "127.0.0.1"
+  @OptionGroup var serving: ServingOptions
 
   @Option(help: "Event loop threads (default: one per core).")
   var threads: Int?
 
+  @Option(help: "Close a connection whose frame stays half-received this long (slowloris).")
+  var partialFrameTimeout: DurationArgument = DurationArgument(argument: "10s")!
+
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+
   func run() async throws {
-    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) } ?? MultiThreadedEventLoopGroup.singleton
-    var logger = Logger(label: "weaver.bench.echo")
-    logger.logLevel = .warning
+    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
+    let logger = serving.logger(label: "weaver.bench.echo")
+    var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: .seconds(2))
+    configuration.limits.partialFrameTimeout = partialFrameTimeout.duration
     let server = ThriftServer(
-      serving: [EchoBenchService.thriftService],
-      configuration: ThriftServerConfiguration(host: host, port: port, drainTimeout: .seconds(2)),
-      eventLoopGroup: group, logger: logger)
-    try await server.runUntilSignalled(logger: logger) { address in
-      // Unbuffered, so a script reading our output sees it at once.
-      FileHandle.standardOutput.write(Data("listening on \(host):\(address.port ?? port)\n".utf8))
+      serving: [EchoBenchService.thriftService], configuration: configuration, eventLoopGroup: group, logger: logger)
+    do {
+      try await server.runUntilSignalled(logger: logger) { address in
+        // Unbuffered, so a script reading our output sees it at once.
+        FileHandle.standardOutput.write(Data("listening on \(address.hostAndPort)\n".utf8))
+      }
+    } catch let error as ThriftServerError {
+      throw error.withAdvice
     }
   }
 }

@@ -9,7 +9,7 @@ import WeaverThrift
 struct BenchThriftCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "thrift",
-    abstract: "Call an echo server (../shared/bench/echo.thrift) and report QPS and latency.",
+    abstract: "Call an echo server (Sources/WeaverBench/Echo.thrift) and report QPS and latency.",
     discussion: """
       With --rate, calls start on a fixed schedule and latency counts from each call's \
       scheduled start, so server stalls are not hidden (coordinated omission corrected). \
@@ -24,7 +24,7 @@ struct BenchThriftCommand: AsyncParsableCommand {
   var transport: ThriftTransport = .ttheader
 
   @Option(help: "Protocol: binary or compact.")
-  var `protocol`: ThriftProtocolID = .binary
+  var `protocol`: ProtocolArgument = .binary
 
   @Option(help: "Connections to open.")
   var connections: Int = 2
@@ -56,19 +56,28 @@ struct BenchThriftCommand: AsyncParsableCommand {
   @Flag(help: "No progress line.")
   var quiet = false
 
-  func run() async throws {
-    let plan = ThriftBenchPlan(
-      target: target, transport: transport, protocol: `protocol`, connections: connections,
+  private var plan: ThriftBenchPlan {
+    ThriftBenchPlan(
+      target: target, transport: transport, protocol: `protocol`.id, connections: connections,
       concurrency: concurrency, rate: rate, duration: duration.duration, warmup: warmup.duration,
       payload: payload, timeout: timeout.duration)
+  }
+
+  /// Bad arguments are reported with this command's usage.
+  func validate() throws {
     do {
       try plan.validate()
     } catch {
       throw ValidationError(error.description)
     }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+
+  func run() async throws {
+    let plan = self.plan
     let progress = ProgressLine()
     let show: @Sendable (ThriftBenchProgress) -> Void = { (update: ThriftBenchProgress) in progress.show(update.line) }
-    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) } ?? MultiThreadedEventLoopGroup.singleton
+    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
     let report = try await ThriftLoadGenerator(plan: plan, eventLoopGroup: group).run(progress: quiet ? nil : show)
     progress.finish()
     print(json ? try report.json() : report.text)

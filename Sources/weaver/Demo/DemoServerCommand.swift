@@ -9,19 +9,22 @@ struct DemoServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "server", abstract: "Serve the example FeedService (weaver demo starts it for you).")
 
-  @Option(help: "The port; 0 picks a free one.")
-  var port: Int = 0
+  @OptionGroup var serving: ServingOptions
 
   func run() async throws {
-    var logger = Logger(label: "weaver.demo.server")
-    logger.logLevel = .warning
+    let logger = serving.logger(label: "weaver.demo.server")
     let printer = DemoCallPrinter()
     let server = ThriftServer(
       serving: [FeedService.service(DemoFeedService())],
-      configuration: ThriftServerConfiguration(port: port, drainTimeout: .seconds(2), middlewares: [printer]),
+      configuration: ThriftServerConfiguration(
+        host: serving.host, port: serving.port, drainTimeout: .seconds(2), middlewares: [printer]),
       logger: logger)
-    try await server.runUntilSignalled(logger: logger) { address in
-      DemoOutput.line("listening on 127.0.0.1:\(address.port ?? port)")
+    do {
+      try await server.runUntilSignalled(logger: logger) { address in
+        DemoOutput.line("listening on \(address.hostAndPort)")
+      }
+    } catch let error as ThriftServerError {
+      throw error.withAdvice
     }
     DemoOutput.line("served \(printer.calls.load(ordering: .relaxed)) calls; shut down gracefully on SIGTERM")
   }

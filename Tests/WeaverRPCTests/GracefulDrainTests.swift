@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import WeaverCore
+import WeaverRPC
+
+/// SIGTERM to a server process under load: every call the client sent is answered, or
+/// refused in a way our client knows is safe to send again; none is lost with a connection.
+@Suite(.serialized) struct GracefulDrainTests {
+  /// Failures that mean a call was never processed: the connect was refused (the server had
+  /// stopped listening), or a draining server said it did not read it (after resends).
+  static let notProcessed: Set<String> = [RPCError.Code.connectFailed.rawValue, RPCError.Code.shuttingDown.rawValue]
+
+  @Test func twentySigtermsUnderLoadLoseNoCall() async throws {
+    for round in 1...20 {
+      try await EchoServerProcess.with { server in
+        var configuration = ThriftClientConfiguration()  // TTHeader: 2 connections × 16 calls, like `weaver bench`
+        configuration.maxConnectionsPerInstance = 2
+        configuration.maxConcurrentCallsPerConnection = 16
+        let client = try ThriftClient(addresses: [server.address], configuration: configuration)
+        defer { client.close() }
+        let load = EchoLoad(client: client)
+        async let running: Void = load.run(callers: 32)
+        #expect(await eventually(within: .seconds(10)) { load.snapshot.succeeded >= 300 }, "round \(round): calls flow")
+        server.signal(SIGTERM)
+        let status = await server.waitForExit()
+        load.stop()
+        await running
+        let outcome = load.snapshot
+        let lost = outcome.failures.filter { !Self.notProcessed.contains($0.key) }
+        #expect(status == 0, "round \(round): the server exits cleanly after draining")
+        #expect(lost.isEmpty, "round \(round): calls lost: \(lost) (all failures: \(outcome.failures), \(outcome.examples))")
+      }
+    }
+  }
+
+  @Test func anIdleServerExitsAtOnce() async throws {
+    try await EchoServerProcess.with { server in
+      // One idle connection of our client, one that never spoke.
+      let client = try ThriftClient(addresses: [server.address])
+      defer { client.close() }
+      _ = try await EchoLoadProbe.call(client)
+      let raw = try await RawConnection.connect(port: server.port)
+      defer { raw.close() }
+      let started = ContinuousClock.now
+      server.signal(SIGTERM)
+      #expect(await server.waitForExit() == 0)
+      #expect(started.duration(to: .now) < .milliseconds(500), "took \(started.duration(to: .now))")
+    }
+  }
+}
