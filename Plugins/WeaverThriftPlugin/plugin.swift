@@ -9,11 +9,11 @@ import PackagePlugin
 ///         plugins: [.plugin(name: "WeaverThriftPlugin", package: "CloudWeaver")])
 /// ```
 ///
-/// Each `Name.thrift` becomes `Name.thrift.swift` in the build directory. Includes resolve
-/// relative to the including file, then to the target's directory. A file
-/// `weaver-gen.options` in the target directory may hold extra arguments for the generator,
-/// one per line (`--access-level internal`, `-I ../Shared`; relative paths are relative to
-/// the target directory).
+/// Each `Name.thrift` becomes `Name.thrift.swift` in the build directory, all in one run of
+/// the generator, which so sees every file of the target. Includes resolve relative to the
+/// including file, then to the target's directory. A file `weaver-gen.options` in the target
+/// directory may hold extra arguments for the generator, one per line (`--access-level
+/// internal`, `-I ../Shared`; relative paths are relative to the target directory).
 @main
 struct WeaverThriftPlugin: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
@@ -23,18 +23,22 @@ struct WeaverThriftPlugin: BuildToolPlugin {
     guard !thriftFiles.isEmpty else { return [] }
     let outputDirectory = context.pluginWorkDirectoryURL.appending(path: "generated")
     let options = try extraOptions(in: target.directoryURL)
-    // Any IDL file may include any other, so each command depends on all of them.
-    let inputs = thriftFiles + options.files
-    return thriftFiles.map { file in
-      let name = file.deletingPathExtension().lastPathComponent
-      return .buildCommand(
-        displayName: "Generating Swift for \(file.lastPathComponent)",
-        executable: tool.url,
-        arguments: ["--out", outputDirectory.path(), "-I", target.directoryURL.path()] + options.arguments + [file.path()],
-        inputFiles: inputs,
-        outputFiles: [outputDirectory.appending(path: "\(name).thrift.swift")]
-      )
+    // One command for all files: any file may include any other, and the generator must see
+    // them all to report a Swift name that two of them would declare in this module. Files
+    // whose output did not change are not rewritten, so this stays incremental.
+    let outputs = thriftFiles.map { file in
+      outputDirectory.appending(path: "\(file.deletingPathExtension().lastPathComponent).thrift.swift")
     }
+    return [
+      .buildCommand(
+        displayName: "Generating Swift for the Thrift files of \(target.name)",
+        executable: tool.url,
+        arguments: ["--out", outputDirectory.path(), "-I", target.directoryURL.path()] + options.arguments
+          + thriftFiles.map { $0.path() },
+        inputFiles: thriftFiles + options.files,
+        outputFiles: outputs
+      )
+    ]
   }
 
   /// Reads `weaver-gen.options`, resolving `-I` paths against the target directory.

@@ -38,7 +38,7 @@ import Testing
       let text = String(decoding: bytes, as: UTF8.self)
       do {
         _ = try ThriftIDLLoader(readFile: { path in
-          path == "/fuzz/main.thrift" ? text : path == "/fuzz/other.thrift" ? "struct O {}" : nil
+          path == "/fuzz/main.thrift" ? Array(text.utf8) : path == "/fuzz/other.thrift" ? Array("struct O {}".utf8) : nil
         }).load("/fuzz/main.thrift")
       } catch {
         failures += 1

@@ -7,7 +7,7 @@ func parse(_ text: String, options: ThriftParserOptions = .init()) throws -> Thr
 
 /// Loads in-memory files (absolute paths) as a program.
 func load(_ files: [String: String], root: String = "/idl/main.thrift", includePaths: [String] = []) throws(ThriftIDLError) -> ThriftProgram {
-  try ThriftIDLLoader(includePaths: includePaths, readFile: { files[$0] }).load(root)
+  try ThriftIDLLoader(includePaths: includePaths, readFile: { files[$0].map { Array($0.utf8) } }).load(root)
 }
 
 /// The single error message a program produces, as `file:line:column: error: message`.

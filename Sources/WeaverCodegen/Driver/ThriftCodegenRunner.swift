@@ -50,7 +50,8 @@ public enum ThriftCodegenError: Error, CustomStringConvertible {
   }
 }
 
-/// Loads IDL files, checks them, generates Swift and writes it to a directory.
+/// Loads IDL files, checks them (and the Swift names they would declare: see
+/// ``ThriftSwiftGenerator/check(_:)``), generates Swift and writes it to a directory.
 public enum ThriftCodegenRunner {
   public static func run(_ request: ThriftCodegenRequest) throws(ThriftCodegenError) -> ThriftCodegenReport {
     let program: ThriftProgram
@@ -59,7 +60,10 @@ public enum ThriftCodegenRunner {
     } catch {
       throw .idl(error)
     }
-    let files = ThriftSwiftGenerator(options: request.options).generate(program, recursive: request.recursive)
+    let generator = ThriftSwiftGenerator(options: request.options)
+    let errors = generator.check(program)
+    if !errors.isEmpty { throw .idl(ThriftIDLError(errors)) }
+    let files = generator.generate(program, recursive: request.recursive)
     var report = ThriftCodegenReport(written: [], generated: [], warnings: program.warnings)
     do {
       try FileManager.default.createDirectory(atPath: request.outputDirectory, withIntermediateDirectories: true)

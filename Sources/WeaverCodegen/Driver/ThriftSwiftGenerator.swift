@@ -22,6 +22,13 @@ public struct ThriftSwiftGenerator: Sendable {
     self.options = options
   }
 
+  /// Errors in the Swift the program would become that the IDL checks cannot see: a Swift
+  /// type or constant name that two files would both declare in one module. Generate only
+  /// when this is empty (``ThriftCodegenRunner`` does so).
+  public func check(_ program: ThriftProgram) -> [ThriftIDLDiagnostic] {
+    ModuleNameCheck(program: program).diagnostics()
+  }
+
   /// Generates the root files of `program`, plus every included file when `recursive`.
   /// Output is deterministic: the same input gives the same bytes.
   public func generate(_ program: ThriftProgram, recursive: Bool = false) -> [GeneratedFile] {

@@ -44,6 +44,7 @@ struct ServiceGenerator {
         generator.renderDeclaration(into: &body)
       }
     }
+    renderDefaultingOverloads(plan, into: &out)
     for generator in messageGenerators(plan) {
       out.line()
       generator.renderCoding(extending: "\(plan.typeName).\(generator.typeName)", into: &out)
@@ -103,12 +104,37 @@ struct ServiceGenerator {
         let prefix = owner.typeName == plan.typeName ? "" : owner.typeName + "."
         let arguments = method.arguments.map { "\($0.label): \($0.escapedName)" }.joined(separator: ", ")
         let descriptor = "\(prefix)\(owner.methodEnum).\(method.name)"
-        body.block("\(access)\(owner.signature(of: method))") { call in
+        body.block("\(access)\(owner.signature(of: method, withDefaults: true))") { call in
           if method.function.isOneway {
             call.line("try await channel.callOneway(\(descriptor), \(prefix)\(method.argsType)(\(arguments)))")
           } else {
             call.line("try await channel.call(\(descriptor), \(prefix)\(method.argsType)(\(arguments))).get()")
           }
+        }
+      }
+    }
+  }
+
+  /// `extension Service.ClientProtocol` with an overload for each way of leaving out trailing
+  /// IDL-defaulted arguments (the client itself has them as Swift default arguments).
+  private func renderDefaultingOverloads(_ plan: ServicePlan, into out: inout SwiftCodeWriter) {
+    let overloads = plan.methods.flatMap { method in plan.defaultingArgumentLists(of: method).map { (method, $0) } }
+    guard !overloads.isEmpty else { return }
+    out.line()
+    out.block("extension \(plan.typeName).\(plan.clientProtocol)") { body in
+      for (index, (method, arguments)) in overloads.enumerated() {
+        if index > 0 { body.line() }
+        let passed = Set(arguments.map(\.name))
+        let full = "\(method.name)(\(method.arguments.map { "\($0.name):" }.joined()))"
+        let omitted = method.arguments.filter { !passed.contains($0.name) }.map { "`\($0.name)`" }
+        let omittedList = omitted.dropLast().joined(separator: ", ") + (omitted.count > 1 ? " and " : "") + omitted[omitted.count - 1]
+        body.doc("Calls `\(full)` with \(omittedList) at the IDL default\(omitted.count > 1 ? "s" : "").")
+        body.block("\(context.access)\(plan.signature(of: method, arguments: arguments))") { call in
+          let values = method.arguments.map { argument in
+            "\(argument.label): \(passed.contains(argument.name) ? argument.escapedName : argument.idlDefault ?? "")"
+          }
+          // `self.`: an argument may share the method's name.
+          call.line("try await self.\(SwiftNaming.escaped(method.name))(\(values.joined(separator: ", ")))")
         }
       }
     }

@@ -15,6 +15,8 @@ struct FieldPlan {
   var isRequiredOnRead: Bool
   /// The init parameter's default, or nil when callers must pass a value.
   var defaultValue: String?
+  /// The default the IDL gives the field (`2: i32 limit = 20`), as a Swift expression.
+  var idlDefault: String?
   /// The decoder's starting value for the field, or nil for "not seen yet" (then the local
   /// is an optional and a missing field is an error).
   var initialValue: String?
@@ -57,7 +59,7 @@ extension CodegenContext {
       let idlDefault = field.defaultValue.map { expression(resolveConst($0, as: type, in: document), as: type) }
       var plan = FieldPlan(
         field: field, name: name, type: type, valueType: swiftType(type), isOptional: false, isRequiredOnRead: false,
-        defaultValue: nil, initialValue: nil, indirectStorage: nil, wireType: wireType(type))
+        defaultValue: nil, idlDefault: idlDefault, initialValue: nil, indirectStorage: nil, wireType: wireType(type))
       let requiredness: ThriftRequiredness
       switch kind {
       case .result:

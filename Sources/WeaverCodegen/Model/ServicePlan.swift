@@ -59,10 +59,27 @@ struct ServicePlan {
     }
   }
 
-  /// `func add(num1: Int32, num2: Int32) async throws -> Int32`
-  func signature(of method: Method) -> String {
-    let parameters = method.arguments.map { "\($0.escapedName): \($0.propertyType)" }.joined(separator: ", ")
+  /// `func add(num1: Int32, num2: Int32) async throws -> Int32`, with only `arguments` (all
+  /// of them by default), and with the IDL defaults as Swift default arguments if `withDefaults`.
+  func signature(of method: Method, arguments: [FieldPlan]? = nil, withDefaults: Bool = false) -> String {
+    let parameters = (arguments ?? method.arguments).map { argument in
+      let defaultValue = withDefaults ? argument.idlDefault.map { " = \($0)" } : nil
+      return "\(argument.escapedName): \(argument.propertyType)\(defaultValue ?? "")"
+    }
     let returns = method.returnType.map { " -> \($0)" } ?? ""
-    return "func \(SwiftNaming.escaped(method.name))(\(parameters)) async throws\(returns)"
+    return "func \(SwiftNaming.escaped(method.name))(\(parameters.joined(separator: ", "))) async throws\(returns)"
+  }
+
+  /// The argument lists a protocol extension offers besides the full one, for callers that
+  /// leave out IDL-defaulted arguments: without the last defaulted one, without the last two,
+  /// and so on. (Protocol requirements cannot have default arguments, and an extension method
+  /// with the requirement's own signature would silently stand in for a missing
+  /// implementation, so these are overloads.)
+  func defaultingArgumentLists(of method: Method) -> [[FieldPlan]] {
+    let defaulted = method.arguments.indices.filter { method.arguments[$0].idlDefault != nil }
+    return defaulted.indices.map { index in
+      let omitted = Set(defaulted[index...])
+      return method.arguments.indices.filter { !omitted.contains($0) }.map { method.arguments[$0] }
+    }.reversed()
   }
 }

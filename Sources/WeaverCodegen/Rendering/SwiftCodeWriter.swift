@@ -13,13 +13,20 @@ struct SwiftCodeWriter {
     }
   }
 
-  /// Writes `opening {`, the body one level deeper, then `}` plus `closingSuffix`.
+  /// Writes `opening {`, the body one level deeper, then `}` plus `closingSuffix`. A body
+  /// that writes nothing gives `opening {}` on one line.
   mutating func block(_ opening: String, closingSuffix: String = "", _ body: (inout SwiftCodeWriter) -> Void) {
     line(opening + " {")
+    let lengthBeforeBody = text.utf8.count
     indentation += 1
     body(&self)
     indentation -= 1
-    line("}" + closingSuffix)
+    if text.utf8.count == lengthBeforeBody {
+      text.removeLast()
+      text += "}" + closingSuffix + "\n"
+    } else {
+      line("}" + closingSuffix)
+    }
   }
 
   /// Writes `switch subject {`, the body (its `case` lines at the `switch`'s own indentation,

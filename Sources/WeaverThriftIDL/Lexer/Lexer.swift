@@ -1,5 +1,8 @@
 /// Turns IDL text into tokens, the way Apache Thrift's flex lexer does.
 ///
+/// The text must be UTF-8: the first byte that is not is an error at its line, column and
+/// byte offset.
+///
 /// Comments are `//`, `#` (to the end of the line) and `/* ... */`; `/** ... */` is a doc
 /// comment and is attached to the next token. `true`/`false` are integer constants (1 and 0),
 /// as in Apache Thrift. Identifiers may contain dots (`shared.Type`). Locations are 1-based;
@@ -12,13 +15,18 @@ struct Lexer {
   private var lineStart = 0
   private(set) var warnings: [ThriftIDLDiagnostic] = []
 
-  init(text: String, file: String) {
-    self.bytes = Array(text.utf8)
+  init(bytes: [UInt8], file: String) {
+    self.bytes = bytes
     self.file = file
+  }
+
+  init(text: String, file: String) {
+    self.init(bytes: Array(text.utf8), file: file)
   }
 
   /// Lexes the whole input.
   mutating func tokenize() throws(ThriftIDLError) -> [Token] {
+    try checkUTF8()
     var tokens: [Token] = []
     while true {
       let token = try next()
@@ -71,6 +79,29 @@ struct Lexer {
   }
 
   private static let symbols: Set<UInt8> = Set(":;,{}()=<>[]*&".utf8)
+
+  /// Throws at the first byte that does not belong to a valid UTF-8 sequence.
+  private func checkUTF8() throws(ThriftIDLError) {
+    var iterator = bytes.makeIterator()
+    var parser = Unicode.UTF8.ForwardParser()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let scalar):
+        offset += scalar.count
+      case .error:
+        let before = bytes[..<offset]
+        let badLineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let location = ThriftSourceLocation(
+          file: file, line: 1 + before.count(where: { $0 == UInt8(ascii: "\n") }), column: offset - badLineStart + 1)
+        let hex = Array("0123456789ABCDEF")
+        let byte = "0x\(hex[Int(bytes[offset] >> 4)])\(hex[Int(bytes[offset] & 0xF)])"
+        throw error("not valid UTF-8 at byte offset \(offset) (\(byte))", at: location)
+      case .emptyInput:
+        return
+      }
+    }
+  }
 
   /// Skips whitespace and comments; returns the text of the last doc comment seen.
   private mutating func skipTrivia() throws(ThriftIDLError) -> String? {

@@ -27,7 +27,13 @@ public struct ThriftParser {
 
   /// Parses IDL text. `path` names the file in diagnostics and in the document.
   public static func parse(_ text: String, path: String, options: ThriftParserOptions = .init()) throws(ThriftIDLError) -> ThriftParseResult {
-    var lexer = Lexer(text: text, file: path)
+    try parse(bytes: Array(text.utf8), path: path, options: options)
+  }
+
+  /// Parses the bytes of an IDL file, which must be UTF-8 (the first byte that is not is an
+  /// error, located by line, column and byte offset).
+  public static func parse(bytes: [UInt8], path: String, options: ThriftParserOptions = .init()) throws(ThriftIDLError) -> ThriftParseResult {
+    var lexer = Lexer(bytes: bytes, file: path)
     let tokens = try lexer.tokenize()
     var parser = ThriftParser(tokens: tokens, options: options, path: path)
     parser.warnings = lexer.warnings

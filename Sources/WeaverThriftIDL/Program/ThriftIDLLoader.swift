@@ -15,21 +15,22 @@ import Foundation
 public struct ThriftIDLLoader: Sendable {
   public var includePaths: [String]
   public var parserOptions: ThriftParserOptions
-  /// Reads a file's text, or returns nil if there is none. Replaceable for tests.
-  public var readFile: @Sendable (String) -> String?
+  /// Reads a file's bytes, or returns nil if there is none. Replaceable for tests. The
+  /// parser checks that they are UTF-8, so a file that is not gets an error saying where.
+  public var readFile: @Sendable (String) -> [UInt8]?
 
   public init(
     includePaths: [String] = [], parserOptions: ThriftParserOptions = .init(),
-    readFile: @escaping @Sendable (String) -> String? = ThriftIDLLoader.readFromDisk
+    readFile: @escaping @Sendable (String) -> [UInt8]? = ThriftIDLLoader.readFromDisk
   ) {
     self.includePaths = includePaths
     self.parserOptions = parserOptions
     self.readFile = readFile
   }
 
-  /// Reads a UTF-8 file from disk.
-  public static let readFromDisk: @Sendable (String) -> String? = { path in
-    try? String(contentsOfFile: path, encoding: .utf8)
+  /// Reads a file from disk.
+  public static let readFromDisk: @Sendable (String) -> [UInt8]? = { path in
+    FileManager.default.contents(atPath: path).map { [UInt8]($0) }
   }
 
   /// Loads one root file and its includes.
@@ -70,13 +71,13 @@ public struct ThriftIDLLoader: Sendable {
       throw ThriftIDLError(at: include.location, "include cycle: \(cycle.joined(separator: " -> "))")
     }
     if state.documents[key] != nil { return }
-    guard let text = readFile(key) else {
+    guard let bytes = readFile(key) else {
       if let include = includedFrom {
         throw ThriftIDLError(at: include.location, "cannot find included file '\(include.path)'")
       }
       throw ThriftIDLError(at: ThriftSourceLocation(file: displayPath, line: 1, column: 1), "cannot read file '\(displayPath)'")
     }
-    let parsed = try ThriftParser.parse(text, path: displayPath, options: parserOptions)
+    let parsed = try ThriftParser.parse(bytes: bytes, path: displayPath, options: parserOptions)
     state.warnings += parsed.warnings
     state.documents[key] = parsed.document
     state.stack.append(key)

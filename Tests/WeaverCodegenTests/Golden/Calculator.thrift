@@ -20,6 +20,6 @@ exception DivideByZero {
 service Calculator {
   void ping(),
   i64 compute(1: RequestId id, 2: Operation op, 3: i64 left, 4: i64 right) throws (1: DivideByZero error),
-  double area(1: Shapes.Shape shape),
+  double area(1: Shapes.Shape shape, 2: double scale = 1.0),
   oneway void log(1: optional string line),
 }
