@@ -114,6 +114,20 @@ let package = Package(
       plugins: ["WeaverThriftPlugin"]
     ),
 
+    // The code samples of the README and docs/runtime.md, compiled (DocSnippetTests checks
+    // that the pages show them as they are here).
+    .target(
+      name: "WeaverSamples",
+      dependencies: [
+        "WeaverCore", "WeaverRPC", "WeaverThrift",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "Examples/Samples",
+      swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])],
+      plugins: ["WeaverThriftPlugin"]
+    ),
+
     // tests
     .target(
       name: "WeaverTestSupport",
@@ -125,7 +139,7 @@ let package = Package(
     .testTarget(
       name: "WeaverRPCTests",
       dependencies: [
-        "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport", "WeaverBench",
+        "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport", "WeaverBench", "WeaverSamples",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,16 +5,19 @@ import WeaverRPC
 
 /// SIGTERM to a server process under load: every call the client sent is answered, or
 /// refused in a way our client knows is safe to send again; none is lost with a connection.
-@Suite(.serialized) struct GracefulDrainTests {
+extension ServerProcessTests {
+@Suite struct GracefulDrainTests {
   /// Failures that mean a call was never processed: the connect was refused (the server had
   /// stopped listening), or a draining server said it did not read it (after resends).
   static let notProcessed: Set<String> = [RPCError.Code.connectFailed.rawValue, RPCError.Code.shuttingDown.rawValue]
 
-  @Test func twentySigtermsUnderLoadLoseNoCall() async throws {
+  @Test(arguments: [ThriftTransport.ttheader, .framed])
+  func twentySigtermsUnderLoadLoseNoCall(transport: ThriftTransport) async throws {
     for round in 1...20 {
       try await EchoServerProcess.with { server in
-        var configuration = ThriftClientConfiguration()  // TTHeader: 2 connections × 16 calls, like `weaver bench`
-        configuration.maxConnectionsPerInstance = 2
+        // TTHeader: 2 connections × 16 calls, like `weaver bench`; Framed: a connection per call.
+        var configuration = ThriftClientConfiguration(transport: transport)
+        configuration.maxConnectionsPerInstance = transport == .ttheader ? 2 : 32
         configuration.maxConcurrentCallsPerConnection = 16
         let client = try ThriftClient(addresses: [server.address], configuration: configuration)
         defer { client.close() }
@@ -47,4 +50,5 @@ import WeaverRPC
       #expect(started.duration(to: .now) < .milliseconds(500), "took \(started.duration(to: .now))")
     }
   }
+}
 }

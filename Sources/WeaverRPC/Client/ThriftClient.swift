@@ -176,14 +176,34 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     let pool = try pickPool()
     let connection = try await pool.acquire(deadline: context.deadline)
     defer { pool.release(connection) }
+    let reply: ThriftFrame?
     do {
-      return try await connection.call(frame, sequenceID: sequenceID, deadline: context.deadline, expectsReply: !method.isOneway)
+      reply = try await connection.call(frame, sequenceID: sequenceID, deadline: context.deadline, expectsReply: !method.isOneway)
     } catch let error as RPCError where !configuration.transport.isMultiplexed {
       // Without sequence ids in frames a late reply would be taken for the next call's:
       // a connection whose call gave up is not used again.
       connection.markNotReusable()
       throw error
     }
+    if let reply, !configuration.transport.isMultiplexed, let refusal = shutdownRefusal(reply) {
+      // Framed and unframed: the server answered that it is shutting down (it cannot say so
+      // in a header). Not processed: the caller sends it again elsewhere.
+      connection.markNotReusable()
+      pool.serverDraining()
+      throw RPCError(.shuttingDown, refusal.message)
+    }
+    return reply
+  }
+
+  /// The `loadShedding` exception a draining server answers calls with, if `reply` is one.
+  private func shutdownRefusal(_ reply: ThriftFrame) -> TApplicationException? {
+    var message = reply.message
+    let limits = configuration.protocolLimits
+    guard let header = try? reply.protocol.readMessageBegin(from: &message, limits: limits), header.type == .exception,
+      let exception = try? reply.protocol.decode(TApplicationException.self, from: &message, limits: limits),
+      exception.kind == .loadShedding
+    else { return nil }
+    return exception
   }
 
   private func pickPool() throws -> ThriftConnectionPool {

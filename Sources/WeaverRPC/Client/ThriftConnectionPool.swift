@@ -99,7 +99,7 @@ final class ThriftConnectionPool: Sendable {
   }
 
   /// The instance said it is shutting down: hold off new connections to it.
-  private func serverDraining() {
+  func serverDraining() {
     changed { state in
       state.backoff.serverDraining(at: .now, policy: configuration.reconnectBackoff, random: Double.random(in: 0..<1))
     }

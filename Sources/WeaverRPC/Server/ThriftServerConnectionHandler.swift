@@ -58,6 +58,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   /// Draining and done: output is closed, input is read and discarded.
   private var lingering = false
   private var awaitingFirstFrame = false
+  /// Draining a Framed or unframed connection: calls are answered as refused.
+  private var refusingCalls = false
   private var protocolSeen: ThriftProtocolID = .binary
 
   init(
@@ -132,6 +134,11 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   private func accept(_ frame: ThriftFrame) {
     protocolSeen = frame.protocol
+    if refusingCalls, let context {
+      let exception = TApplicationException(.loadShedding, "server shutting down: the call was not processed")
+      if let reply = router.refusal(frame, exception) { write(reply) }
+      return stopSendingAndLinger(context)
+    }
     if frame.transport.isMultiplexed {
       guard calls.count < maxCallsInFlight else {
         refuse(frame, "too many calls in flight on this connection")
@@ -270,8 +277,29 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     guard connection.isClosing, !lingering, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
     guard let transport = reader.transport else { return awaitFirstFrame(context) }
     guard !reader.hasPartialFrame else { return }  // its call is answered when it completes
+    if transport.isMultiplexed {
+      write(router.drainedNotice(transport: transport, protocol: protocolSeen))
+      stopSendingAndLinger(context)
+    } else {
+      refuseUntilClosed(context)
+    }
+  }
+
+  /// Framed and unframed replies cannot say "do not reuse": the client may send one more
+  /// call at any moment. For ``ThriftServerConfiguration/closeLinger`` such a call is
+  /// answered as refused (`loadShedding`: not processed, safe to send elsewhere), and then
+  /// the connection closes; a connection that sends nothing closes when it passes.
+  private func refuseUntilClosed(_ context: ChannelHandlerContext) {
+    guard !refusingCalls else { return }
+    refusingCalls = true
+    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.scheduleTask(in: closeLinger) { this.value.context?.close(promise: nil) }
+  }
+
+  /// Sends what is queued, closes the sending side, and reads (and discards) until the
+  /// client closes or ``ThriftServerConfiguration/closeLinger`` passes.
+  private func stopSendingAndLinger(_ context: ChannelHandlerContext) {
     lingering = true
-    if transport.isMultiplexed { write(router.drainedNotice(transport: transport, protocol: protocolSeen)) }
     writer.flushNow(context)
     let lingered = context.eventLoop.makePromise(of: Void.self)
     context.close(mode: .output, promise: lingered)

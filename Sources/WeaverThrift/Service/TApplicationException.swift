@@ -17,6 +17,9 @@ public struct TApplicationException: Error, ThriftStruct, CustomStringConvertibl
     case invalidTransform
     case invalidProtocol
     case unsupportedClientType
+    /// fbthrift's `LOADSHEDDING` (11): the server turned the call away unprocessed (ours
+    /// sends it while shutting down), so it is safe to send elsewhere.
+    case loadShedding
     case unrecognized(Int32)
 
     public init(rawValue: Int32) {
@@ -32,6 +35,7 @@ public struct TApplicationException: Error, ThriftStruct, CustomStringConvertibl
       case 8: self = .invalidTransform
       case 9: self = .invalidProtocol
       case 10: self = .unsupportedClientType
+      case 11: self = .loadShedding
       default: self = .unrecognized(rawValue)
       }
     }
@@ -49,6 +53,7 @@ public struct TApplicationException: Error, ThriftStruct, CustomStringConvertibl
       case .invalidTransform: return 8
       case .invalidProtocol: return 9
       case .unsupportedClientType: return 10
+      case .loadShedding: return 11
       case .unrecognized(let value): return value
       }
     }

@@ -58,6 +58,12 @@ struct ServingOptions: ParsableArguments {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (or 0 for a free one), not \(port)") }
   }
 
+  /// Process settings every serving command wants: large buffers go back to the system
+  /// when freed (see `ProcessMemory`).
+  func prepareProcess() {
+    ProcessMemory.returnLargeBlocksToTheSystem()
+  }
+
   func logger(label: String) -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = logLevel

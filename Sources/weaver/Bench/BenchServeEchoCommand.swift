@@ -27,6 +27,7 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
+    serving.prepareProcess()
     let logger = serving.logger(label: "weaver.bench.echo")
     var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: .seconds(2))
     configuration.limits.partialFrameTimeout = partialFrameTimeout.duration

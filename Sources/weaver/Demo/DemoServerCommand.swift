@@ -12,6 +12,7 @@ struct DemoServerCommand: AsyncParsableCommand {
   @OptionGroup var serving: ServingOptions
 
   func run() async throws {
+    serving.prepareProcess()
     let logger = serving.logger(label: "weaver.demo.server")
     let printer = DemoCallPrinter()
     let server = ThriftServer(

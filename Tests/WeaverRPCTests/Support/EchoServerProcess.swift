@@ -41,15 +41,23 @@ final class EchoServerProcess: Sendable {
 
   var address: String { "127.0.0.1:\(port)" }
 
-  /// Resident memory in bytes, from `/proc/PID/status`.
+  /// Resident memory in bytes (`VmRSS` in `/proc/PID/status`).
   var residentBytes: Int {
-    get throws {
-      let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-      guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-      else { throw ExternalTool.Failure(description: "no VmRSS for process \(pid)") }
-      return kilobytes * 1024
-    }
+    get throws { try status("VmRSS") }
+  }
+
+  /// Resident anonymous memory in bytes (`RssAnon`): the heap and stacks, without the
+  /// pages of the binary and libraries.
+  var anonymousBytes: Int {
+    get throws { try status("RssAnon") }
+  }
+
+  private func status(_ field: String) throws -> Int {
+    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+      let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
+    else { throw ExternalTool.Failure(description: "no \(field) for process \(pid)") }
+    return kilobytes * 1024
   }
 
   var isRunning: Bool { process.isRunning }

@@ -45,6 +45,12 @@ final class RawConnection: Sendable {
     channel.close(promise: nil)
   }
 
+  /// Closes with a reset (RST) instead of an orderly FIN.
+  func reset() async {
+    try? await (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+    try? await channel.close()
+  }
+
   private final class Collector: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let onBytes: @Sendable (ByteBuffer) -> Void
