@@ -16,7 +16,7 @@ struct ThriftTestServerCommand: AsyncParsableCommand {
     discussion: "Prints 'listening on HOST:PORT' once bound; SIGINT or SIGTERM shuts down gracefully."
   )
 
-  @Option(help: "The port; 0 picks a free one.")
+  @Option(help: "The port, 1 to 65535; 0 picks a free one.")
   var port: Int = 9090
 
   @Option(help: "The address to bind.")
@@ -28,7 +28,12 @@ struct ThriftTestServerCommand: AsyncParsableCommand {
   @Option(help: "framed, buffered or header (each connection's own is detected).")
   var transport: String = "buffered"
 
+  @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+  var logLevel: String = "warning"
+
   func validate() throws {
+    guard (0...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (or 0 for a free one), not \(port)") }
+    guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
     guard ["binary", "compact"].contains(`protocol`) else {
       throw ValidationError("--protocol \(`protocol`) is not supported: binary and compact are (JSON is not)")
     }
@@ -39,14 +44,14 @@ struct ThriftTestServerCommand: AsyncParsableCommand {
 
   func run() async throws {
     var logger = Logger(label: "weaver.thrifttest")
-    logger.logLevel = .warning
+    logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
     let server = ThriftServer(
       serving: [ThriftTest.service(ThriftTestHandler()), SecondService.service(SecondServiceHandler())],
       configuration: ThriftServerConfiguration(host: host, port: port, drainTimeout: .seconds(2)),
       logger: logger)
     try await server.runUntilSignalled(logger: logger) { address in
       // Unbuffered, so a script reading our output sees it at once.
-      FileHandle.standardOutput.write(Data("listening on \(host):\(address.port ?? port)\n".utf8))
+      FileHandle.standardOutput.write(Data("listening on \(address.hostAndPort)\n".utf8))
     }
   }
 }

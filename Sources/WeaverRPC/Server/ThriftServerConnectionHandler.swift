@@ -26,41 +26,38 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   typealias OutboundIn = Never
   typealias OutboundOut = ByteBuffer
 
-  private struct PendingCall {
+  struct PendingCall {
     var call: ThriftRoutedCall
     var task: Task<Void, Never>?
     var deadlineTimer: Scheduled<Void>?
   }
 
-  private let router: ThriftCallRouter
+  let router: ThriftCallRouter
   private let admission: CallsInFlightLimit
-  private let connection: ThriftServerConnection
-  private let maxCallsInFlight: Int
+  let connection: ThriftServerConnection
+  let maxCallsInFlight: Int
   private let partialFrameTimeout: TimeAmount
   private let logger: Logger
-  private var reader: ThriftFrameReader
+  var reader: ThriftFrameReader
   private let idleTimer: ConnectionIdleTimer
   private var partialFrameTimer: Scheduled<Void>?
-  private var context: ChannelHandlerContext?
+  var context: ChannelHandlerContext?
   private var executor: EventLoopTaskExecutor?
-  private var calls: [UInt64: PendingCall] = [:]
+  var calls: [UInt64: PendingCall] = [:]
   private var nextCallID: UInt64 = 0
   /// Framed and unframed: frames waiting for the call before them to be answered.
-  private var waiting = CircularBuffer<ThriftFrame>()
-  private var orderedCallRunning = false
+  var waiting = CircularBuffer<ThriftFrame>()
+  var orderedCallRunning = false
   /// Framed and unframed: bytes of the frames in `waiting`.
-  private var waitingBytes = 0
-  private let maxWaitingBytes: Int
-  private var readHeld = false
-  private let writer = CoalescedFrameWriter()
-  private let backpressure: OutboundBackpressure
-  private let closeLinger: TimeAmount
-  /// Draining and done: output is closed, input is read and discarded.
-  private var lingering = false
-  private var awaitingFirstFrame = false
-  /// Draining a Framed or unframed connection: calls are answered as refused.
-  private var refusingCalls = false
-  private var protocolSeen: ThriftProtocolID = .binary
+  var waitingBytes = 0
+  let maxWaitingBytes: Int
+  var readHeld = false
+  let writer = CoalescedFrameWriter()
+  let backpressure: OutboundBackpressure
+  let closeLinger: TimeAmount
+  /// Where the connection is in a graceful shutdown (ThriftServerConnectionHandler+Drain).
+  var drain = DrainState.serving
+  var protocolSeen: ThriftProtocolID = .binary
 
   init(
     router: ThriftCallRouter, admission: CallsInFlightLimit, connection: ThriftServerConnection,
@@ -98,7 +95,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     idleTimer.touch()
-    guard !lingering else { return }  // the client was told: nothing read now is processed
+    guard drain != .lingering else { return }  // the client was told: nothing read now is processed
     reader.append(unwrapInboundIn(data))
     do {
       while let frame = try reader.next() {
@@ -124,7 +121,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     fail(context: context, error)
   }
 
-  private func fail(context: ChannelHandlerContext, _ error: any Error, level: Logger.Level = .debug) {
+  func fail(context: ChannelHandlerContext, _ error: any Error, level: Logger.Level = .debug) {
     logger.log(level: level, "Thrift connection closed", metadata: ["reason": "\(error)"])
     partialFrameTimer?.cancel()
     partialFrameTimer = nil
@@ -134,11 +131,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   private func accept(_ frame: ThriftFrame) {
     protocolSeen = frame.protocol
-    if refusingCalls, let context {
-      let exception = TApplicationException(.loadShedding, "server shutting down: the call was not processed")
-      if let reply = router.refusal(frame, exception) { write(reply) }
-      return stopSendingAndLinger(context)
-    }
+    if drain == .refusingCalls { return refuseAsShuttingDown(frame) }
     if frame.transport.isMultiplexed {
       guard calls.count < maxCallsInFlight else {
         refuse(frame, "too many calls in flight on this connection")
@@ -150,36 +143,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       waitingBytes += frame.message.readableBytes
       startNextInOrder()
     }
-  }
-
-  /// Holds reads back while replies pile up unread, or a Framed/unframed connection has a
-  /// full queue.
-  func read(context: ChannelHandlerContext) {
-    if holdsReads(context) {
-      readHeld = true
-    } else {
-      context.read()
-    }
-  }
-
-  private func holdsReads(_ context: ChannelHandlerContext) -> Bool {
-    guard !lingering else { return false }  // read on, to see the client close
-    return waiting.count >= maxCallsInFlight || waitingBytes >= maxWaitingBytes || backpressure.holdsReads(context)
-  }
-
-  private func resumeReadingIfHeld() {
-    guard readHeld, let context, !holdsReads(context) else { return }
-    readHeld = false
-    context.read()
-  }
-
-  func channelWritabilityChanged(context: ChannelHandlerContext) {
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    backpressure.writabilityChanged(context) { context in
-      this.value.fail(context: context, ThriftFrameError("the peer read no reply for the write-stall timeout"), level: .warning)
-    }
-    resumeReadingIfHeld()
-    context.fireChannelWritabilityChanged()
   }
 
   func channelInactive(context: ChannelHandlerContext) {
@@ -271,61 +234,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     closeIfDrained()
   }
 
-  /// During a graceful shutdown, once no call is left (and no frame is half-received):
-  /// says so on header transports, stops sending, and lingers until the client closes.
-  func closeIfDrained() {
-    guard connection.isClosing, !lingering, calls.isEmpty, waiting.isEmpty, !orderedCallRunning, let context else { return }
-    guard let transport = reader.transport else { return awaitFirstFrame(context) }
-    guard !reader.hasPartialFrame else { return }  // its call is answered when it completes
-    if transport.isMultiplexed {
-      write(router.drainedNotice(transport: transport, protocol: protocolSeen))
-      stopSendingAndLinger(context)
-    } else {
-      refuseUntilClosed(context)
-    }
-  }
-
-  /// Framed and unframed replies cannot say "do not reuse": the client may send one more
-  /// call at any moment. For ``ThriftServerConfiguration/closeLinger`` such a call is
-  /// answered as refused (`loadShedding`: not processed, safe to send elsewhere), and then
-  /// the connection closes; a connection that sends nothing closes when it passes.
-  private func refuseUntilClosed(_ context: ChannelHandlerContext) {
-    guard !refusingCalls else { return }
-    refusingCalls = true
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    context.eventLoop.scheduleTask(in: closeLinger) { this.value.context?.close(promise: nil) }
-  }
-
-  /// Sends what is queued, closes the sending side, and reads (and discards) until the
-  /// client closes or ``ThriftServerConfiguration/closeLinger`` passes.
-  private func stopSendingAndLinger(_ context: ChannelHandlerContext) {
-    lingering = true
-    writer.flushNow(context)
-    let lingered = context.eventLoop.makePromise(of: Void.self)
-    context.close(mode: .output, promise: lingered)
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    let timer = context.eventLoop.scheduleTask(in: closeLinger) { this.value.context?.close(promise: nil) }
-    lingered.futureResult.whenFailure { _ in this.value.context?.close(promise: nil) }  // no half-close (TLS): close now
-    context.channel.closeFuture.whenComplete { _ in timer.cancel() }
-  }
-
-  /// A draining connection that has sent nothing yet (just opened: its first call may be on
-  /// the way) gets a moment to send it; its calls are then served like any other's. Silent
-  /// past that, it is closed.
-  private func awaitFirstFrame(_ context: ChannelHandlerContext) {
-    guard !awaitingFirstFrame else { return }
-    awaitingFirstFrame = true
-    let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-    let grace = min(closeLinger, Self.firstFrameGrace)
-    context.eventLoop.scheduleTask(in: grace) {
-      let handler = this.value
-      if handler.reader.transport == nil && !handler.reader.hasPartialFrame { handler.context?.close(promise: nil) }
-    }
-  }
-
-  /// How long a draining connection that has sent nothing may take to send its first call.
-  static let firstFrameGrace = TimeAmount.milliseconds(250)
-
   private func refuse(_ frame: ThriftFrame, _ reason: String) {
     let exception = TApplicationException(.internalError, reason)
     if let reply = router.refusal(frame, exception, extraHeaders: [ThriftHeaderKey.overloaded: "1"]) { write(reply) }
@@ -334,7 +242,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   // MARK: Writing
 
-  private func write(_ reply: ThriftFrame) {
+  func write(_ reply: ThriftFrame) {
     guard let context else { return }
     var reply = reply
     if connection.isClosing, reply.header != nil {
