@@ -1,6 +1,6 @@
 import WeaverThrift
 
-/// The benchmark echo service (`Echo.thrift`, a copy of the shared benchmark IDL, so our
+/// The benchmark echo service (`Echo.thrift`, the IDL every benchmark peer serves, so our
 /// server and every peer server are wire-identical): it answers with the message it got.
 public struct EchoBenchService: EchoService.ServiceProtocol {
   public init() {}

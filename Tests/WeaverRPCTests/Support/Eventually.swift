@@ -1,6 +1,6 @@
 /// Whether `condition` becomes true within `timeout`, checked every 10 ms. For waiting on
 /// another event loop's work, never for pacing a test.
-func eventually(within timeout: Duration = .seconds(2), _ condition: () async -> Bool) async -> Bool {
+func eventually(within timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
   let deadline = ContinuousClock.now.advanced(by: timeout)
   while ContinuousClock.now < deadline {
     if await condition() { return true }
