@@ -25,6 +25,7 @@ let package = Package(
     .library(name: "WeaverRPC", targets: ["WeaverRPC"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
+    .executable(name: "weaver-echo-server", targets: ["weaver-echo-server"]),
     .plugin(name: "WeaverThriftPlugin", targets: ["WeaverThriftPlugin"]),
   ],
   dependencies: [
@@ -100,6 +101,18 @@ let package = Package(
         "WeaverBench",
         "WeaverExampleModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    // The benchmark echo server alone, without the command line's code (see its main.swift).
+    .executableTarget(
+      name: "weaver-echo-server",
+      dependencies: [
+        "WeaverRPC",
+        "WeaverBench",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

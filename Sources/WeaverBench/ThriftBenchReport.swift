@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: a server linking this module stays small
+#else
 import Foundation
+#endif
 import Histogram
 
 /// The outcome of a benchmark run: throughput, latency percentiles and failures.
@@ -67,7 +71,7 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
     var lines = [
       "target      \(target) over \(transport) + \(`protocol`), \(connections) connections, \(concurrency) in flight, \(payloadBytes)-byte messages",
       "mode        \(mode)",
-      "calls       \(calls) in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", qps)) QPS",
+      "calls       \(calls) in \(seconds.fixed(decimals: 2)) s = \(qps.fixed(decimals: 0)) QPS",
       "latency µs  p50 \(format(latencyMicros.p50))  p90 \(format(latencyMicros.p90))  p99 \(format(latencyMicros.p99))  p99.9 \(format(latencyMicros.p999))  max \(format(latencyMicros.max))  mean \(format(latencyMicros.mean))",
     ]
     if errors.isEmpty {
@@ -83,6 +87,6 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
   }
 
   private func format(_ value: Double) -> String {
-    value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
+    value.fixed(decimals: value >= 100 ? 0 : 1)
   }
 }

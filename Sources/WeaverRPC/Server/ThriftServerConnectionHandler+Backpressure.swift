@@ -15,7 +15,7 @@ extension ThriftServerConnectionHandler {
 
   fileprivate func holdsReads(_ context: ChannelHandlerContext) -> Bool {
     guard drain != .lingering else { return false }  // read on, to see the client close
-    return waiting.count >= maxCallsInFlight || waitingBytes >= maxWaitingBytes || backpressure.holdsReads(context)
+    return waiting.count >= maxCallsInFlight || waiting.bytes >= maxWaitingBytes || backpressure.holdsReads(context)
   }
 
   func resumeReadingIfHeld() {

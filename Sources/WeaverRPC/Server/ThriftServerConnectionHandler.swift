@@ -46,10 +46,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   var calls: [UInt64: PendingCall] = [:]
   private var nextCallID: UInt64 = 0
   /// Framed and unframed: frames waiting for the call before them to be answered.
-  var waiting = CircularBuffer<ThriftFrame>()
+  var waiting = WaitingFrames()
   var orderedCallRunning = false
-  /// Framed and unframed: bytes of the frames in `waiting`.
-  var waitingBytes = 0
   let maxWaitingBytes: Int
   var readHeld = false
   let writer = CoalescedFrameWriter()
@@ -140,7 +138,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
       start(frame)
     } else {
       waiting.append(frame)
-      waitingBytes += frame.message.readableBytes
       startNextInOrder()
     }
   }
@@ -157,7 +154,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     }
     calls = [:]
     waiting.removeAll()
-    waitingBytes = 0
     context.fireChannelInactive()
   }
 
@@ -165,7 +161,6 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   private func startNextInOrder() {
     guard !orderedCallRunning, let frame = waiting.popFirst() else { return }
-    waitingBytes -= frame.message.readableBytes
     resumeReadingIfHeld()
     orderedCallRunning = true
     start(frame)
