@@ -36,6 +36,15 @@ extension ServerProcessTests {
     }
   }
 
+  @Test func theStandaloneEchoServerServesAndDrainsOnSigterm() async throws {
+    let server = try await EchoServerProcess.start(standalone: true)
+    let client = try ThriftClient(addresses: [server.address])
+    defer { client.close() }
+    #expect(try await EchoLoadProbe.call(client) == "probe")
+    server.signal(SIGTERM)
+    #expect(await server.waitForExit() == 0)
+  }
+
   @Test func anIdleServerExitsAtOnce() async throws {
     try await EchoServerProcess.with { server in
       // One idle connection of our client, one that never spoke.

@@ -17,12 +17,15 @@ final class EchoServerProcess: Sendable {
 
   /// Starts the server (on `port`, or a free one) with extra `serve-echo` options and waits
   /// until it listens.
-  static func start(port: Int = 0, _ options: [String] = []) async throws -> EchoServerProcess {
-    let weaver = ExternalTool.productsDirectory.appendingPathComponent("weaver").path
-    guard FileManager.default.isExecutableFile(atPath: weaver) else {
-      throw ExternalTool.Failure(description: "\(weaver) is missing: build it first (`swift build --build-tests` builds it too)")
+  /// `standalone` runs `weaver-echo-server` (the same server without the command line's
+  /// code) instead of `weaver bench serve-echo`.
+  static func start(port: Int = 0, _ options: [String] = [], standalone: Bool = false) async throws -> EchoServerProcess {
+    let program = ExternalTool.productsDirectory.appendingPathComponent(standalone ? "weaver-echo-server" : "weaver").path
+    guard FileManager.default.isExecutableFile(atPath: program) else {
+      throw ExternalTool.Failure(description: "\(program) is missing: build it first (`swift build --build-tests` builds it too)")
     }
-    let (process, port) = try await ExternalTool.startListening([weaver, "bench", "serve-echo", "--port", "\(port)"] + options)
+    let command = standalone ? [program] : [program, "bench", "serve-echo"]
+    let (process, port) = try await ExternalTool.startListening(command + ["--port", "\(port)"] + options)
     return EchoServerProcess(process: process, port: port)
   }
 
