@@ -8,10 +8,11 @@
 // thread exists, so every thread inherits the mask) and waits for them with `sigwait`.
 // Both alternatives cost resident memory for nothing here: async `main` ends the main
 // thread with `pthread_exit`, whose unwinding reads the binary's unwind tables, and
-// `ServiceGroup`'s signal handling (Dispatch signal sources) about 1.3 MB of code.
+// `ServiceGroup`'s signal handling (Dispatch signal sources) about 1.3 MB of code. Nor does it
+// run a `ServiceGroup` without signals: `ThriftServer.beginGracefulShutdown()` starts the
+// drain directly, which keeps ServiceGroup's machinery out of the process (~1 MB resident).
 import Logging
 import NIOPosix
-import ServiceLifecycle
 import WeaverBench
 import WeaverRPC
 
@@ -46,20 +47,19 @@ let server = ThriftServer(
   serving: [EchoBenchService.thriftService],
   configuration: ThriftServerConfiguration(host: options.host, port: options.port, drainTimeout: .seconds(2)),
   eventLoopGroup: group, logger: logger)
-let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
 let stopped = group.any().makePromise(of: Void.self)
 
 // Detached: top-level code is on the main actor, whose thread waits below.
 Task.detached {
   do {
-    try await services.run()
+    try await server.run()  // returns once the drain has closed every connection
     stopped.succeed()
   } catch {
     stopped.fail(error)
   }
 }
 Task.detached {
-  guard let address = try? await server.localAddress else { return }  // a bind failure ends `services.run()`
+  guard let address = try? await server.localAddress else { return }  // a bind failure ends `server.run()`
   writeLine("listening on \(address.hostAndPort)")
 }
 Task.detached {
@@ -69,7 +69,7 @@ Task.detached {
 
 var received: Int32 = 0
 sigwait(&stopSignals, &received)
-Task.detached { await services.triggerGracefulShutdown() }
+server.beginGracefulShutdown()
 do {
   try stopped.futureResult.wait()
 } catch {

@@ -43,6 +43,48 @@ import WeaverThrift
     }
   }
 
+  @Test func beginGracefulShutdownDrainsCallsInFlight() async throws {
+    let handler = InteropHandler()
+    let server = ThriftServer(serving: interopServices(handler), configuration: ThriftServerConfiguration(drainTimeout: .seconds(5)))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.run() }
+      let port = try await server.localAddress.port!
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+      defer { client.close() }
+      let held = Task { try await InteropService.Client(channel: client).slow(millis: -1) }
+      await handler.gate.waitForArrivals(1)
+      server.beginGracefulShutdown()
+      server.beginGracefulShutdown()  // a second call changes nothing
+      #expect(await eventually { await refusesConnections(port: port) })
+      #expect(server.openConnections >= 1, "the connection with a call in flight stays open")
+      handler.gate.open()
+      #expect(try await held.value == "opened")
+      try await group.next()  // run() returns…
+      #expect(server.openConnections == 0)  // …once every connection is closed
+    }
+  }
+
+  @Test(.timeLimit(.minutes(1))) func beginGracefulShutdownBeforeRunBindsEndsRunAtOnce() async throws {
+    let server = ThriftServer(serving: interopServices())
+    server.beginGracefulShutdown()
+    let started = ContinuousClock.now
+    try await server.run()  // binds, closes the listener, returns without serving
+    #expect(ContinuousClock.now - started < .seconds(5), "no drain to wait for")
+    #expect(server.openConnections == 0)
+    #expect(await refusesConnections(port: try await server.localAddress.port!))
+  }
+
+  @Test(.timeLimit(.minutes(1))) func beginGracefulShutdownAsRunStartsEndsRun() async throws {
+    // Called from another thread while run() may or may not have bound yet: either way it ends.
+    let server = ThriftServer(serving: interopServices())
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.run() }
+      group.addTask { server.beginGracefulShutdown() }
+      try await group.waitForAll()
+    }
+    #expect(server.openConnections == 0)
+  }
+
   /// A TTHeader `slow(millis: -1)` call, sequence id 7.
   private static func heldCallFrame() throws -> ByteBuffer {
     var message = ByteBuffer()

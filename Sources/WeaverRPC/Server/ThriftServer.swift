@@ -17,7 +17,7 @@ import WeaverThrift
 /// must not block; long work belongs in a detached task or on another executor. A
 /// `ServiceLifecycle` service: a graceful shutdown stops accepting, asks TTHeader clients
 /// to stop reusing their connections (`crrst`), and waits up to ``ThriftServerConfiguration/drainTimeout``
-/// for calls in flight.
+/// for calls in flight. Without ServiceLifecycle, ``beginGracefulShutdown()`` starts the same drain.
 ///
 /// ```swift
 /// let server = ThriftServer(serving: [Calculator.service(MyCalculator())],
@@ -81,8 +81,14 @@ public final class ThriftServer: Service, Sendable {
       throw error
     }
     publish(.success(serverChannel.localAddress!))
-    state.withLock { $0.serverChannel = serverChannel }
+    let drainingAlready = state.withLock { state in
+      state.serverChannel = serverChannel
+      return state.draining
+    }
     logger.info("Thrift server listening", metadata: ["address": "\(serverChannel.localAddress!.hostAndPort)"])
+    // A shutdown begun before the bind found no listener to close: close it now, so the
+    // wait below ends at once and the drain proceeds as usual.
+    if drainingAlready { closeListenerThenDrain(serverChannel) }
 
     await withGracefulShutdownHandler {
       await withTaskCancellationHandler {
@@ -91,7 +97,7 @@ public final class ThriftServer: Service, Sendable {
         serverChannel.close(promise: nil)
       }
     } onGracefulShutdown: {
-      self.beginDrain()
+      self.beginGracefulShutdown()
     }
     // Accepting has stopped. After a graceful shutdown calls in flight get their time;
     // after cancellation they are cancelled with their connections.
@@ -166,16 +172,30 @@ public final class ThriftServer: Service, Sendable {
 
   // MARK: Graceful shutdown
 
+  /// Begins a graceful shutdown, as a `ServiceLifecycle` graceful shutdown does: the server
+  /// stops accepting connections, asks TTHeader clients to stop reusing theirs (`crrst`) and
+  /// gives calls in flight up to ``ThriftServerConfiguration/drainTimeout``; ``run()``
+  /// returns once every connection is closed.
+  ///
+  /// Safe from any thread, and more than once (later calls do nothing). Called before
+  /// ``run()`` has bound, it makes `run()` close its listener as soon as it has bound (so
+  /// ``localAddress`` still resolves) and return without serving.
+  public func beginGracefulShutdown() {
+    // Only the first call acts; before the bind there is no listener yet, and `run()` closes
+    // it once bound (it reads `draining` under the same lock as it stores the listener).
+    let (first, serverChannel) = state.withLock { state in
+      defer { state.draining = true }
+      return (!state.draining, state.serverChannel)
+    }
+    guard first, let serverChannel else { return }
+    closeListenerThenDrain(serverChannel)
+  }
+
   /// Stops listening, then asks every connection to finish. Connections hear of the drain
   /// (`crrst`) only once the listener is closed: a client that reconnects on that news must
   /// be refused, not land in a closing listener's backlog and be reset with its calls.
-  private func beginDrain() {
-    let serverChannel = state.withLock { state in
-      state.draining = true
-      return state.serverChannel
-    }
-    let closed = serverChannel?.close() ?? group.next().makeSucceededVoidFuture()
-    closed.whenComplete { _ in
+  private func closeListenerThenDrain(_ serverChannel: any Channel) {
+    serverChannel.close().whenComplete { _ in
       let connections = self.state.withLock { Array($0.connections.values) }
       self.logger.info("Thrift server draining", metadata: ["connections": "\(connections.count)"])
       for connection in connections { connection.beginClosing() }
