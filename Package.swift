@@ -22,7 +22,9 @@ let package = Package(
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
     .library(name: "WeaverDiscovery", targets: ["WeaverDiscovery"]),
+    .library(name: "WeaverGovernance", targets: ["WeaverGovernance"]),
     .library(name: "WeaverRPC", targets: ["WeaverRPC"]),
+    .library(name: "WeaverTesting", targets: ["WeaverTesting"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
     .executable(name: "weaver-echo-server", targets: ["weaver-echo-server"]),
@@ -35,6 +37,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
   ],
   targets: [
     // base
@@ -49,6 +53,19 @@ let package = Package(
     ),
     .target(name: "WeaverCodegen", dependencies: ["WeaverThriftIDL"], swiftSettings: strictSwift),
 
+    // policy: the rule model and one piece per concern (breakers, retry, limits, balancing,
+    // routing, faults); protocol-agnostic, no NIO and no Thrift.
+    .target(
+      name: "WeaverGovernance",
+      dependencies: [
+        "WeaverCore",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
     // sdk: clients of the control plane (today: the resolver contract)
     .target(name: "WeaverDiscovery", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
 
@@ -56,7 +73,7 @@ let package = Package(
     .target(
       name: "WeaverRPC",
       dependencies: [
-        "WeaverCore", "WeaverThrift", "WeaverDiscovery",
+        "WeaverCore", "WeaverThrift", "WeaverDiscovery", "WeaverGovernance",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -140,6 +157,13 @@ let package = Package(
       plugins: ["WeaverThriftPlugin"]
     ),
 
+    // What users' tests need too: a manual clock, an in-process server, a scripted resolver.
+    .target(
+      name: "WeaverTesting",
+      dependencies: ["WeaverCore", "WeaverDiscovery", "WeaverRPC", "WeaverThrift"],
+      swiftSettings: strictSwift
+    ),
+
     // tests
     .target(
       name: "WeaverTestSupport",
@@ -148,6 +172,12 @@ let package = Package(
       swiftSettings: strictSwift
     ),
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "WeaverGovernanceTests",
+      dependencies: ["WeaverGovernance", "WeaverCore"],
+      swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])]
+    ),
+    .testTarget(name: "WeaverTestingTests", dependencies: ["WeaverTesting"], swiftSettings: strictSwift),
     .testTarget(
       name: "WeaverRPCTests",
       dependencies: [

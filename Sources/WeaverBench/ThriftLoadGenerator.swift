@@ -135,7 +135,7 @@ public struct ThriftLoadGenerator: Sendable {
   /// A short name for what went wrong, for the error table.
   static func kind(of error: any Error) -> String {
     switch error {
-    case let error as RPCError: error.code.rawValue
+    case let error as RPCError: error.code.name
     case let error as TApplicationException: "applicationException(\(error.kind))"
     default: String(describing: type(of: error))
     }

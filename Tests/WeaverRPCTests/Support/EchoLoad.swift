@@ -55,7 +55,7 @@ final class EchoLoad: Sendable {
       do {
         failure = try await echo.echo(req: request).message == request.message ? nil : "wrongReply"
       } catch let error as RPCError {
-        failure = error.code.rawValue
+        failure = error.code.name
         example = error.message
       } catch {
         failure = "\(type(of: error))"

@@ -1,5 +1,5 @@
 import Testing
-import WeaverCore
+import WeaverTesting
 
 @Suite struct ManualClockTests {
   @Test func sleepersWakeWhenTimeIsAdvancedPastTheirDeadline() async throws {
