@@ -1,0 +1,86 @@
+import Yams
+
+/// A rule document as parsed, before it means anything: scalars, mappings and sequences,
+/// each with where it was written (for compiler-style errors).
+public indirect enum RuleTree: Sendable, Hashable {
+  case scalar(String, RuleLocation)
+  case mapping([RuleEntry], RuleLocation)
+  case sequence([RuleTree], RuleLocation)
+  case null(RuleLocation)
+
+  public var location: RuleLocation {
+    switch self {
+    case .scalar(_, let location), .mapping(_, let location), .sequence(_, let location), .null(let location): location
+    }
+  }
+
+  /// Parses YAML (JSON is YAML too). Duplicate keys and syntax errors are reported with their
+  /// line and column.
+  public static func parse(_ text: String, file: String) throws(RuleSetError) -> RuleTree {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw RuleSetError([RuleProblem(file: file, location: Self.location(of: error), path: "", reason: Self.reason(of: error))])
+    } catch {
+      throw RuleSetError([RuleProblem(file: file, location: RuleLocation(line: 1, column: 1), path: "", reason: "\(error)")])
+    }
+    guard let node else { return .mapping([], RuleLocation(line: 1, column: 1)) }  // an empty file: no rules
+    return RuleTree(node)
+  }
+
+  init(_ node: Node) {
+    let location = node.mark.map { RuleLocation(line: $0.line, column: $0.column) } ?? RuleLocation(line: 0, column: 0)
+    switch node {
+    case .scalar(let scalar):
+      let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+      self = isNull ? .null(location) : .scalar(scalar.string, location)
+    case .mapping(let mapping):
+      self = .mapping(
+        mapping.map { key, value in
+          RuleEntry(key: key.string ?? "\(key)", keyLocation: RuleTree(key).location, value: RuleTree(value))
+        }, location)
+    case .sequence(let sequence):
+      self = .sequence(sequence.map(RuleTree.init), location)
+    case .alias:
+      self = .null(location)  // compose() resolves aliases; nothing else reaches here
+    }
+  }
+
+  private static func location(of error: YamlError) -> RuleLocation {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+      RuleLocation(line: mark.line, column: mark.column)
+    case .duplicatedKeysInMapping(_, let context):
+      RuleLocation(line: context.mark.line, column: context.mark.column)
+    default:
+      RuleLocation(line: 1, column: 1)
+    }
+  }
+
+  private static func reason(of error: YamlError) -> String {
+    switch error {
+    case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+      "not valid YAML: \(problem)"
+    case .duplicatedKeysInMapping(let duplicates, _):
+      "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", "))"
+    default:
+      "not valid YAML: \(error)"
+    }
+  }
+}
+
+/// One `key: value` of a mapping.
+public struct RuleEntry: Sendable, Hashable {
+  public var key: String
+  public var keyLocation: RuleLocation
+  public var value: RuleTree
+}
+
+/// A line and column in a rule file, from 1.
+public struct RuleLocation: Sendable, Hashable, CustomStringConvertible {
+  public var line: Int
+  public var column: Int
+
+  public var description: String { "\(line):\(column)" }
+}
