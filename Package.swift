@@ -61,6 +61,7 @@ let package = Package(
         "WeaverCore",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: strictSwift
@@ -115,6 +116,7 @@ let package = Package(
         "WeaverCodegen",
         "WeaverThrift",
         "WeaverRPC",
+        "WeaverGovernance",
         "WeaverBench",
         "WeaverExampleModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -160,7 +162,7 @@ let package = Package(
     // What users' tests need too: a manual clock, an in-process server, a scripted resolver.
     .target(
       name: "WeaverTesting",
-      dependencies: ["WeaverCore", "WeaverDiscovery", "WeaverRPC", "WeaverThrift"],
+      dependencies: ["WeaverCore", "WeaverDiscovery", "WeaverGovernance", "WeaverRPC", "WeaverThrift"],
       swiftSettings: strictSwift
     ),
 
@@ -182,6 +184,8 @@ let package = Package(
       name: "WeaverRPCTests",
       dependencies: [
         "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport", "WeaverBench", "WeaverSamples",
+        "WeaverGovernance", "WeaverTesting",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -15,6 +15,9 @@ public struct RuleSet: Sendable, Hashable {
   public let methods: [String: MethodRules]
   /// The sources, lowest precedence first.
   public let documents: [RuleDocument]
+  /// Which swap of its ``RuleStore`` made it current (0: never swapped in): lets the parts
+  /// that keep state (breakers, budgets) notice a change with one comparison.
+  public internal(set) var generation: UInt64 = 0
 
   /// Rules from `base` (code defaults) with `documents` layered on it in order (later
   /// documents win, field by field; within a document, method overrides win over its
@@ -51,6 +54,13 @@ public struct RuleSet: Sendable, Hashable {
     self.serviceRules = serviceRules
     self.methods = methods
     self.documents = documents
+  }
+
+  init(uncheckedService service: String, serviceRules: MethodRules) {
+    self.service = service
+    self.serviceRules = serviceRules
+    self.methods = [:]
+    self.documents = []
   }
 
   /// One YAML or JSON source over code defaults.

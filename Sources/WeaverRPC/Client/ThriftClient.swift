@@ -5,15 +5,18 @@ import ServiceLifecycle
 import Synchronization
 import WeaverCore
 import WeaverDiscovery
+import WeaverGovernance
 import WeaverThrift
 
 /// Calls Thrift services over the network: the ``ThriftClientChannel`` generated clients use.
 ///
-/// It balances calls round-robin over the instances its resolver names, keeps a
-/// ``ThriftClientConfiguration`` worth of connections to each (multiplexing calls by
-/// sequence id on TTHeader and THeader), sends metadata and the deadline along, and turns
-/// every failure into a clear error: ``RPCError`` for transport trouble, the service's own
-/// declared exceptions and `TApplicationException`s as themselves.
+/// A call runs in two stages. First the **call stage**: the configured middlewares, then
+/// governance's (degrade, faults, breaker, concurrency, timeout, retry and hedging), which
+/// may run the second stage several times. Then, per attempt, the **instance stage**: an
+/// ``InstanceSelector`` picks the instance (with governance: routing → load balancer →
+/// instance breaker; without: round robin), the attempt goes out on that instance's pool
+/// (multiplexed by sequence id on TTHeader and THeader), and its outcome goes back to the
+/// selector. Failures are ``RPCError``s; declared exceptions come back in the result.
 ///
 /// ```swift
 /// let client = try ThriftClient(addresses: ["127.0.0.1:8888"])
@@ -27,38 +30,38 @@ import WeaverThrift
 public final class ThriftClient: ThriftClientChannel, Service, Sendable {
   public let configuration: ThriftClientConfiguration
   private let resolver: any InstanceResolver
-  private let group: any EventLoopGroup
+  private let selector: any InstanceSelector
+  private let governor: ClientGovernor?
+  private let middlewares: [any ClientMiddleware]
+  let pools: ThriftInstancePools
   private let logger: Logger
-  private let state = Mutex(State())
-  private let nextSequenceID = Atomic<Int32>(0)
-  private let nextInstance = Atomic<Int>(0)
-  private let allocator = ByteBufferAllocator()
+  let nextSequenceID = Atomic<Int32>(0)
+  let allocator = ByteBufferAllocator()
 
-  private struct State {
-    var instances: [Instance] = []
-    var pools: [Instance: ThriftConnectionPool] = [:]
-    var closed = false
-  }
-
-  /// A client of the instances `resolver` names.
+  /// A client of the instances `resolver` names. With `governance`, its rules apply to
+  /// every call (see ``ClientGovernor``).
   public init(
     resolver: any InstanceResolver, configuration: ThriftClientConfiguration = .init(),
+    governance: ClientGovernor? = nil,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     logger: Logger = Logger(label: "cloudweaver.thrift.client")
   ) {
     self.resolver = resolver
     self.configuration = configuration
-    self.group = eventLoopGroup
+    self.selector = governance ?? RoundRobinSelector()
+    self.governor = governance
+    self.middlewares = configuration.middlewares
+    self.pools = ThriftInstancePools(configuration: configuration, group: eventLoopGroup)
     self.logger = logger
     if let fixed = resolver as? StaticResolver { update(fixed.instances) }
   }
 
   /// A client of fixed `host:port` addresses.
   public convenience init(
-    addresses: [String], configuration: ThriftClientConfiguration = .init(),
+    addresses: [String], configuration: ThriftClientConfiguration = .init(), governance: ClientGovernor? = nil,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) throws {
-    self.init(resolver: try StaticResolver(addresses: addresses), configuration: configuration, eventLoopGroup: eventLoopGroup)
+    self.init(resolver: try StaticResolver(addresses: addresses), configuration: configuration, governance: governance, eventLoopGroup: eventLoopGroup)
   }
 
   /// Follows the resolver until cancelled or shut down, then closes every connection.
@@ -72,198 +75,89 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     }
   }
 
-  /// Replaces the instance set; connections to instances that left are closed.
+  /// Replaces the instance set; connections to instances that left are closed, calls in
+  /// flight on them finish first.
   func update(_ instances: [Instance]) {
-    let removed = state.withLock { state -> [ThriftConnectionPool] in
-      state.instances = instances
-      let keep = Set(instances)
-      let gone = state.pools.filter { !keep.contains($0.key) }
-      for key in gone.keys { state.pools[key] = nil }
-      return Array(gone.values)
-    }
-    for pool in removed { pool.close() }
+    selector.update(instances)
+    pools.update(instances)
   }
 
   /// Closes every connection. Calls in flight fail; later calls fail with `unavailable`.
   public func close() {
-    let pools = state.withLock { state -> [ThriftConnectionPool] in
-      state.closed = true
-      defer { state.pools = [:] }
-      return Array(state.pools.values)
-    }
-    for pool in pools { pool.close() }
+    pools.close()
   }
 
   /// Open connections, over all instances.
-  public var connectionCount: Int {
-    state.withLock { Array($0.pools.values) }.reduce(0) { $0 + $1.connectionCount }
-  }
+  public var connectionCount: Int { pools.all.reduce(0) { $0 + $1.connectionCount } }
 
   /// Connects started so far, over the instances the client still knows (a diagnostic:
   /// with an instance down, reconnects back off, so this grows slowly).
-  public var connectAttempts: Int {
-    state.withLock { Array($0.pools.values) }.reduce(0) { $0 + $1.connectAttempts }
-  }
+  public var connectAttempts: Int { pools.all.reduce(0) { $0 + $1.connectAttempts } }
 
   // MARK: Calls
 
   public func call<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args) async throws -> Result {
-    let context = outgoingContext(for: method)
-    let invoke: @Sendable (Args, CallContext) async throws -> Result = { args, context in
-      guard let reply = try await self.exchange(method, args, context) else {
-        throw RPCError(.protocolError, "'\(method.name)' is oneway: call it with callOneway, it has no reply")
-      }
-      return try self.decodeReply(reply, as: Result.self, method: method.name)
-    }
-    if configuration.middlewares.isEmpty { return try await invoke(args, context) }
-    return try await configuration.middlewares.run(args, context: context, call: invoke)
+    try await callStage(method, args)
   }
 
   public func callOneway<Args>(_ method: ThriftMethodDescriptor<Args, ThriftOnewayResult>, _ args: Args) async throws {
-    let context = outgoingContext(for: method)
-    let invoke: @Sendable (Args, CallContext) async throws -> Void = { args, context in
-      _ = try await self.exchange(method, args, context)
-    }
-    if configuration.middlewares.isEmpty { return try await invoke(args, context) }
-    try await configuration.middlewares.run(args, context: context, call: invoke)
+    _ = try await callStage(method, args)
   }
 
-  /// The context of an outgoing call: the current one's persistent metadata, transient
-  /// metadata set for this call, and the earlier of its deadline and the RPC timeout.
-  private func outgoingContext<Args, Result>(for method: ThriftMethodDescriptor<Args, Result>) -> CallContext {
-    let current = CallContext.current
-    var context = CallContext(service: method.serviceName, method: method.name, caller: configuration.callerName)
-    context.metadata.persistent = current?.metadata.persistent ?? [:]
-    context.metadata.transient = current?.metadata.transient ?? [:]
-    let defaults = configuration.defaultMetadata
-    if !defaults.isEmpty {
-      context.metadata.persistent.merge(defaults.persistent) { fromCaller, _ in fromCaller }
-      context.metadata.transient.merge(defaults.transient) { fromCaller, _ in fromCaller }
+  /// The call stage: the configured middlewares, then governance's, around the attempts.
+  private func callStage<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args) async throws -> Result {
+    let context = outgoingContext(for: method)
+    let attempt: @Sendable (Args, CallContext) async throws -> Result = { args, context in
+      try await self.attempt(method, args, context)
     }
-    let timeout = configuration.rpcTimeout.map { ContinuousClock.now.advanced(by: $0) }
-    switch (timeout, current?.deadline) {
-    case (let timeout?, let inherited?): context.deadline = min(timeout, inherited)
-    case (let timeout?, nil): context.deadline = timeout
-    case (nil, let inherited): context.deadline = inherited
+    let governed: @Sendable (Args, CallContext) async throws -> Result
+    if let governor {
+      governed = { args, context in try await governor.run(args, context: context, attempt: attempt) }
+    } else {
+      governed = attempt
     }
-    return context
+    if middlewares.isEmpty { return try await governed(args, context) }
+    return try await middlewares.run(args, context: context, call: governed)
   }
 
   /// Calls a draining server did not process (`shuttingDown`) are sent again, this many
-  /// times at most, on another connection: it is safe whatever the method does.
+  /// times at most, to an instance picked again: it is safe whatever the method does.
   static let maxUnprocessedResends = 3
 
-  /// Sends one call and returns its reply frame (nil for oneway calls, once sent). A call a
-  /// draining server reports as not processed goes out again on another connection.
-  private func exchange<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext) async throws -> ThriftFrame? {
+  /// One attempt: the instance stage. Picks the instance, sends, decodes, and tells the
+  /// selector how it went.
+  private func attempt<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext) async throws -> Result {
     var resends = 0
     while true {
+      let selection = try selector.select(context)
       do {
-        return try await exchangeOnce(method, args, context)
-      } catch let error as RPCError where error.code == .shuttingDown && resends < Self.maxUnprocessedResends {
+        let result: Result
+        if let reply = try await exchange(method, args, context, on: try pools.pool(for: selection.instance)) {
+          result = try decodeReply(reply, as: Result.self, method: method.name)
+        } else {
+          guard method.isOneway, let sent = ThriftOnewayResult() as? Result else {
+            throw RPCError(.protocolError, "'\(method.name)' is oneway: call it with callOneway, it has no reply")
+          }
+          result = sent
+        }
+        selection.finish(Self.outcome(of: result))
+        return result
+      } catch {
+        let outcome = CallOutcome(error: error)
+        selection.finish(outcome)
+        guard outcome == .failure(.shuttingDown), resends < Self.maxUnprocessedResends else { throw error }
         resends += 1
       }
     }
   }
 
-  private func exchangeOnce<Args, Result>(_ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext) async throws -> ThriftFrame? {
-    if let deadline = context.deadline, deadline <= .now {
-      throw RPCError(.deadlineExceeded, "the deadline of \(method.serviceName).\(method.name) passed before it was sent")
-    }
-    // Never 0: a draining server's last frame uses sequence id 0 (``ThriftHeaderKey/drained``).
-    let sequenceID = max(1, nextSequenceID.wrappingAdd(1, ordering: .relaxed).newValue & Int32.max)
-    let frame = requestFrame(method, args, context, sequenceID)
-    let pool = try pickPool()
-    let connection = try await pool.acquire(deadline: context.deadline)
-    defer { pool.release(connection) }
-    let reply: ThriftFrame?
+  /// A reply holding a declared exception is a business outcome, not a success.
+  private static func outcome<Result: ThriftMethodResult>(of result: Result) -> CallOutcome {
     do {
-      reply = try await connection.call(frame, sequenceID: sequenceID, deadline: context.deadline, expectsReply: !method.isOneway)
-    } catch let error as RPCError where !configuration.transport.isMultiplexed {
-      // Without sequence ids in frames a late reply would be taken for the next call's:
-      // a connection whose call gave up is not used again.
-      connection.markNotReusable()
-      throw error
-    }
-    if let reply, !configuration.transport.isMultiplexed, let refusal = shutdownRefusal(reply) {
-      // Framed and unframed: the server answered that it is shutting down (it cannot say so
-      // in a header). Not processed: the caller sends it again elsewhere.
-      connection.markNotReusable()
-      pool.serverDraining()
-      throw RPCError(.shuttingDown, refusal.message)
-    }
-    return reply
-  }
-
-  /// The `loadShedding` exception a draining server answers calls with, if `reply` is one.
-  private func shutdownRefusal(_ reply: ThriftFrame) -> TApplicationException? {
-    var message = reply.message
-    let limits = configuration.protocolLimits
-    guard let header = try? reply.protocol.readMessageBegin(from: &message, limits: limits), header.type == .exception,
-      let exception = try? reply.protocol.decode(TApplicationException.self, from: &message, limits: limits),
-      exception.kind == .loadShedding
-    else { return nil }
-    return exception
-  }
-
-  private func pickPool() throws -> ThriftConnectionPool {
-    try state.withLock { state throws(RPCError) -> ThriftConnectionPool in
-      guard !state.closed else { throw RPCError(.unavailable, "the client is closed") }
-      guard !state.instances.isEmpty else { throw RPCError(.unavailable, "no instance to call") }
-      let index = nextInstance.wrappingAdd(1, ordering: .relaxed).oldValue
-      let instance = state.instances[abs(index % state.instances.count)]
-      if let pool = state.pools[instance] { return pool }
-      let pool = ThriftConnectionPool(instance: instance, configuration: configuration, group: group)
-      state.pools[instance] = pool
-      return pool
-    }
-  }
-
-  private func requestFrame<Args, Result>(
-    _ method: ThriftMethodDescriptor<Args, Result>, _ args: Args, _ context: CallContext, _ sequenceID: Int32
-  ) -> ThriftFrame {
-    let `protocol` = configuration.protocol
-    let name = configuration.multiplexedMessageNames ? "\(method.serviceName):\(method.name)" : method.name
-    var message = allocator.buffer(capacity: 256)
-    `protocol`.writeMessageBegin(ThriftMessageHeader(name: name, type: method.isOneway ? .oneway : .call, sequenceID: sequenceID), into: &message)
-    args.encode(into: &message, protocol: `protocol`)
-    guard configuration.transport.isMultiplexed else {
-      return ThriftFrame(transport: configuration.transport, protocol: `protocol`, message: message)
-    }
-    var header = ThriftFrameHeader(sequenceID: sequenceID)
-    header.strings = context.metadata.headerEntries
-    header.strings[ThriftHeaderKey.idlServiceName] = method.serviceName
-    if configuration.transport == .ttheader {
-      header.ints[TTHeaderKey.toService] = method.serviceName
-      header.ints[TTHeaderKey.toMethod] = method.name
-      if let caller = context.caller { header.ints[TTHeaderKey.fromService] = caller }
-      if let remaining = context.remaining() {
-        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
-        header.ints[TTHeaderKey.rpcTimeout] = String(max(1, milliseconds))
-      }
-    }
-    return ThriftFrame(transport: configuration.transport, protocol: `protocol`, header: header, message: message)
-  }
-
-  private func decodeReply<Result: ThriftMethodResult>(_ reply: ThriftFrame, as: Result.Type, method: String) throws -> Result {
-    var message = reply.message
-    let limits = configuration.protocolLimits
-    do {
-      let header = try reply.protocol.readMessageBegin(from: &message, limits: limits)
-      switch header.type {
-      case .reply:
-        return try reply.protocol.decode(Result.self, from: &message, limits: limits)
-      case .exception:
-        let exception = try reply.protocol.decode(TApplicationException.self, from: &message, limits: limits)
-        if reply.header?.strings[ThriftHeaderKey.overloaded] != nil || exception.message.hasPrefix("server overloaded") {
-          throw RPCError(.overloaded, exception.message)
-        }
-        throw exception
-      default:
-        throw RPCError(.protocolError, "reply to '\(method)' is a \(header.type) message")
-      }
-    } catch let error as ThriftProtocolError {
-      throw RPCError(.protocolError, "cannot decode the reply to '\(method)': \(error)")
+      _ = try result.get()
+      return .success
+    } catch {
+      return .declaredError
     }
   }
 }

@@ -34,13 +34,6 @@ final class ThriftCallRouter: Sendable {
     return (header, arguments)
   }
 
-  /// The reply frame for a request frame whose call is refused with `exception`.
-  func refusal(_ frame: ThriftFrame, _ exception: TApplicationException, extraHeaders: [String: String] = [:]) -> ThriftFrame? {
-    guard let (call, _) = callHeader(of: frame), call.type != .oneway else { return nil }
-    let reply = ThriftServiceDispatcher.exceptionReply(to: call, exception, protocol: frame.protocol, allocator: allocator)
-    return replyFrame(for: frame, message: reply, extraHeaders: extraHeaders)
-  }
-
   /// Reads a request frame's message header and finds its service: either a call ready to
   /// run, or an immediate reply (an error, or nothing for a broken oneway call).
   func route(_ frame: ThriftFrame) -> ThriftRoute {
@@ -85,11 +78,12 @@ final class ThriftCallRouter: Sendable {
       do {
         let request = ThriftServerCall(header: header, arguments: call.arguments, protocol: call.frame.protocol)
         return try await middlewares.run(request, context: call.context) { request, _ in
-          ThriftServerReply(message: await dispatcher.handle(call: request.header, arguments: request.arguments, protocol: request.protocol, allocator: allocator))
+          ThriftServerReply(await dispatcher.dispatch(call: request.header, arguments: request.arguments, protocol: request.protocol, allocator: allocator))
         }.message
       } catch {
+        guard header.type != .oneway else { return nil }
         return ThriftServiceDispatcher.exceptionReply(
-          to: header, TApplicationException(.internalError, "\(error)"), protocol: call.frame.protocol, allocator: allocator)
+          to: header, ThriftErrorMapping.exception(for: error, method: header.name), protocol: call.frame.protocol, allocator: allocator)
       }
     }
     return message.map { replyFrame(for: call.frame, message: $0) }
@@ -97,11 +91,15 @@ final class ThriftCallRouter: Sendable {
 
   /// The reply for a call whose deadline passed before its handler finished.
   func deadlineReply(for call: ThriftRoutedCall) -> ThriftFrame? {
-    guard call.header.type != .oneway else { return nil }
+    refusalReply(for: call.frame, header: call.header, RPCError(.deadlineExceeded, "deadline exceeded before '\(call.header.name)' finished"))
+  }
+
+  /// The reply for a request turned away with `error` (nil for oneway calls).
+  func refusalReply(for frame: ThriftFrame, header: ThriftMessageHeader? = nil, _ error: RPCError) -> ThriftFrame? {
+    guard let header = header ?? callHeader(of: frame)?.0, header.type != .oneway else { return nil }
     let message = ThriftServiceDispatcher.exceptionReply(
-      to: call.header, TApplicationException(.internalError, "deadline exceeded before '\(call.header.name)' finished"),
-      protocol: call.frame.protocol, allocator: allocator)
-    return replyFrame(for: call.frame, message: message)
+      to: header, ThriftErrorMapping.exception(for: error), protocol: frame.protocol, allocator: allocator)
+    return replyFrame(for: frame, message: message)
   }
 
   /// The service a call is for: the one it names, else the only one, else the first that
@@ -182,7 +180,18 @@ public struct ThriftServerCall: Sendable {
   public var `protocol`: ThriftProtocolID
 }
 
-/// A reply as server middleware sees it: the encoded reply message, or nil for oneway calls.
-public struct ThriftServerReply: Sendable {
+/// A reply as server middleware sees it: the encoded reply message (nil for oneway calls)
+/// and how the call ended (a declared exception is encoded like any reply).
+public struct ThriftServerReply: Sendable, OutcomeReporting {
   public var message: ByteBuffer?
+  public var outcome: CallOutcome
+
+  public init(message: ByteBuffer?, outcome: CallOutcome) {
+    self.message = message
+    self.outcome = outcome
+  }
+
+  init(_ result: ThriftDispatchResult) {
+    self.init(message: result.message, outcome: ThriftErrorMapping.outcome(result.outcome))
+  }
 }

@@ -1,3 +1,4 @@
+import WeaverCore
 import NIOCore
 import WeaverThrift
 
@@ -18,8 +19,7 @@ extension ThriftServerConnectionHandler {
   /// `loadShedding` (not processed, safe to send elsewhere), then the connection lingers.
   func refuseAsShuttingDown(_ frame: ThriftFrame) {
     guard let context else { return }
-    let exception = TApplicationException(.loadShedding, "server shutting down: the call was not processed")
-    if let reply = router.refusal(frame, exception) { write(reply) }
+    if let reply = router.refusalReply(for: frame, RPCError(.shuttingDown, "server shutting down: the call was not processed")) { write(reply) }
     stopSendingAndLinger(context)
   }
 

@@ -1,3 +1,4 @@
+import WeaverCore
 import Logging
 import NIOCore
 import WeaverThrift
@@ -168,7 +169,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   private func start(_ frame: ThriftFrame) {
     guard admission.reserve() else {
-      refuse(frame, "server overloaded: too many calls in flight")
+      refuse(frame, RPCError(.overloaded, "server overloaded: too many calls in flight"))
       return
     }
     switch router.route(frame) {
@@ -229,9 +230,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     closeIfDrained()
   }
 
-  private func refuse(_ frame: ThriftFrame, _ reason: String) {
-    let exception = TApplicationException(.internalError, reason)
-    if let reply = router.refusal(frame, exception, extraHeaders: [ThriftHeaderKey.overloaded: "1"]) { write(reply) }
+  private func refuse(_ frame: ThriftFrame, _ error: RPCError) {
+    if let reply = router.refusalReply(for: frame, error) { write(reply) }
     callEnded()
   }
 

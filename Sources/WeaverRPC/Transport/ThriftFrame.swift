@@ -39,8 +39,6 @@ public enum ThriftHeaderKey {
   /// Kitex business status fields on replies.
   public static let bizStatus = "biz-status"
   public static let bizMessage = "biz-message"
-  /// Set on the reply when the server refused a call at its concurrency limit.
-  public static let overloaded = "weaver-overloaded"
   /// Set, with `crrst`, on the last frame a draining server sends on a connection (a
   /// `TApplicationException` for sequence id 0, which no call waits for): every call the
   /// server read from this connection has been answered, and it reads no more. Calls still

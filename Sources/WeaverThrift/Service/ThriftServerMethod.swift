@@ -8,7 +8,7 @@ public struct ThriftServerMethod: Sendable {
   public let name: String
   public let isOneway: Bool
   @usableFromInline
-  let run: @Sendable (_ arguments: ByteBuffer, _ protocol: ThriftProtocolID, _ limits: ThriftLimits) async throws -> any ThriftStruct
+  let run: @Sendable (_ arguments: ByteBuffer, _ protocol: ThriftProtocolID, _ limits: ThriftLimits) async throws -> ThriftMethodOutput
 
   /// A request-response method. Errors the handler throws that are declared exceptions
   /// become the result; other errors propagate (the server turns them into a
@@ -24,10 +24,10 @@ public struct ThriftServerMethod: Sendable {
       var arguments = arguments
       let args = try `protocol`.decode(Args.self, from: &arguments, limits: limits)
       do {
-        return try await handler(args)
+        return ThriftMethodOutput(result: try await handler(args), isDeclaredException: false)
       } catch {
         guard let declared = Result(declaredError: error) else { throw error }
-        return declared
+        return ThriftMethodOutput(result: declared, isDeclaredException: true)
       }
     }
   }
@@ -36,6 +36,25 @@ public struct ThriftServerMethod: Sendable {
   /// Throws ``ThriftProtocolError`` if the arguments do not decode, or whatever undeclared
   /// error the handler throws.
   public func invoke(arguments: ByteBuffer, protocol: ThriftProtocolID, limits: ThriftLimits = .default) async throws -> any ThriftStruct {
+    try await run(arguments, `protocol`, limits).result
+  }
+
+  /// Like ``invoke(arguments:protocol:limits:)``, and says whether the result holds one of
+  /// the method's declared exceptions.
+  public func run(arguments: ByteBuffer, protocol: ThriftProtocolID, limits: ThriftLimits = .default) async throws -> ThriftMethodOutput {
     try await run(arguments, `protocol`, limits)
+  }
+}
+
+/// What a method's handler produced: the result struct to send, and whether it carries a
+/// declared exception (a business outcome, not a failure of the service).
+public struct ThriftMethodOutput: Sendable {
+  public var result: any ThriftStruct
+  public var isDeclaredException: Bool
+
+  @inlinable
+  public init(result: any ThriftStruct, isDeclaredException: Bool) {
+    self.result = result
+    self.isDeclaredException = isDeclaredException
   }
 }

@@ -41,26 +41,43 @@ public struct ThriftServiceDispatcher: Sendable {
     call header: ThriftMessageHeader, arguments: ByteBuffer, protocol: ThriftProtocolID,
     allocator: ByteBufferAllocator = ByteBufferAllocator()
   ) async -> ByteBuffer? {
+    await dispatch(call: header, arguments: arguments, protocol: `protocol`, allocator: allocator).message
+  }
+
+  /// Handles a call like ``handle(call:arguments:protocol:allocator:)`` and also says how it
+  /// ended, for middleware that counts outcomes.
+  public func dispatch(
+    call header: ThriftMessageHeader, arguments: ByteBuffer, protocol: ThriftProtocolID,
+    allocator: ByteBufferAllocator = ByteBufferAllocator()
+  ) async -> ThriftDispatchResult {
     let isOneway = header.type == .oneway
     guard header.type == .call || isOneway else {
-      return reply(to: header, .exception(TApplicationException(.invalidMessageType, "expected a call, got \(header.type)")), protocol: `protocol`, allocator: allocator)
+      let exception = TApplicationException(.invalidMessageType, "expected a call, got \(header.type)")
+      return ThriftDispatchResult(message: reply(to: header, .exception(exception), protocol: `protocol`, allocator: allocator), outcome: .applicationException(exception.kind))
     }
     guard let method = method(named: header.name) else {
-      if isOneway { return nil }
-      return reply(to: header, .exception(TApplicationException(.unknownMethod, "Invalid method name: '\(header.name)'")), protocol: `protocol`, allocator: allocator)
+      let exception = TApplicationException(.unknownMethod, "Invalid method name: '\(header.name)'")
+      if isOneway { return ThriftDispatchResult(message: nil, outcome: .applicationException(exception.kind)) }
+      return ThriftDispatchResult(message: reply(to: header, .exception(exception), protocol: `protocol`, allocator: allocator), outcome: .applicationException(exception.kind))
     }
     let outcome: Outcome
+    let result: ThriftCallOutcome
     do {
-      outcome = .result(try await method.invoke(arguments: arguments, protocol: `protocol`, limits: limits))
+      let output = try await method.run(arguments: arguments, protocol: `protocol`, limits: limits)
+      outcome = .result(output.result)
+      result = output.isDeclaredException ? .declaredException : .success
     } catch let error as ThriftProtocolError {
       outcome = .exception(TApplicationException(.protocolError, "Error decoding arguments of '\(header.name)': \(error)"))
+      result = .applicationException(.protocolError)
     } catch let error as TApplicationException {
       outcome = .exception(error)
+      result = .applicationException(error.kind)
     } catch {
       outcome = .exception(TApplicationException(.internalError, "Internal error processing '\(header.name)': \(error)"))
+      result = .applicationException(.internalError)
     }
-    if isOneway || method.isOneway { return nil }
-    return reply(to: header, outcome, protocol: `protocol`, allocator: allocator)
+    if isOneway || method.isOneway { return ThriftDispatchResult(message: nil, outcome: result) }
+    return ThriftDispatchResult(message: reply(to: header, outcome, protocol: `protocol`, allocator: allocator), outcome: result)
   }
 
   /// A reply message carrying `exception` for the call `header`.
@@ -90,4 +107,20 @@ public struct ThriftServiceDispatcher: Sendable {
       return Self.exceptionReply(to: call, exception, protocol: `protocol`, allocator: allocator)
     }
   }
+}
+
+/// A dispatched call's reply message (nil for oneway calls) and how the call ended.
+public struct ThriftDispatchResult: Sendable {
+  public var message: ByteBuffer?
+  public var outcome: ThriftCallOutcome
+}
+
+/// How a call ended on the server, as seen by the dispatcher.
+public enum ThriftCallOutcome: Hashable, Sendable {
+  case success
+  /// The handler threw one of the method's declared exceptions.
+  case declaredException
+  /// The call failed with a `TApplicationException` of this kind (unknown method, bad
+  /// arguments, an undeclared error from the handler).
+  case applicationException(TApplicationException.Kind)
 }

@@ -1,0 +1,86 @@
+import WeaverCore
+
+extension ClientGovernor {
+  /// The persistent metadata key a retried attempt carries (chain stop): a service serving
+  /// it does not retry its own calls.
+  public static let retryMetadataKey = "weaver-retry"
+
+  /// Runs one call through the call stage; `attempt` is the transport's instance stage
+  /// (select, send, report), run once per attempt.
+  public func run<Request: Sendable, Response: Sendable>(
+    _ request: Request, context: CallContext, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
+  ) async throws -> Response {
+    let ruleSet = currentRules()
+    var rules = ruleSet.rules(for: context.method)
+    if let options = GovernanceCallOptions.current { rules = options.applied(to: rules) }
+    if rules.degrade.mode != .off { return try degrade(request, context: context, rules: rules.degrade) }
+    if !rules.faults.isEmpty { try await injectFaults(context: context, faults: rules.faults, tagKey: rules.routing.releaseTagKey) }
+    var context = context
+    if let timeout = rules.timeout {
+      let deadline = ContinuousClock.now.advanced(by: timeout)
+      context.deadline = context.deadline.map { min($0, deadline) } ?? deadline
+    }
+    guard limiter.tryAcquire() else {
+      events.rejected(service: service, method: context.method, code: .overloaded, reason: "client limit")
+      throw RPCError(.overloaded, "\(limiter.limit) calls to \(service) already in flight from this client (limits.clientMaxInFlight)")
+    }
+    defer { limiter.release() }
+    let breaker = methodBreaker(context.method, rules: rules.circuitBreaker)
+    let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
+      try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
+    }
+    return try await RetryRunner(governor: self, rules: rules.retry, context: context).run(request, attempt: guarded)
+  }
+
+  /// One attempt behind the service-and-method breaker.
+  private func guardedAttempt<Request: Sendable, Response: Sendable>(
+    _ request: Request, context: CallContext, breaker: CircuitBreaker, attempt: @Sendable (Request, CallContext) async throws -> Response
+  ) async throws -> Response {
+    let start = time.now()
+    let (permit, transition) = breaker.acquireWithTransition(now: start)
+    if let transition { log(transition, instance: nil, method: context.method) }
+    guard permit.isPermitted else {
+      events.rejected(service: service, method: context.method, code: .circuitOpen, reason: "breaker open")
+      throw RPCError(.circuitOpen, "the circuit breaker of \(service).\(context.method) is open")
+    }
+    let outcome: CallOutcome
+    defer {
+      let end = time.now()
+      if let transition = breaker.record(outcome, latency: end - start, permit: permit, now: end) {
+        log(transition, instance: nil, method: context.method)
+      }
+    }
+    do {
+      let response = try await attempt(request, context)
+      outcome = .success
+      return response
+    } catch {
+      outcome = CallOutcome(error: error)
+      throw error
+    }
+  }
+
+  private func degrade<Request: Sendable, Response: Sendable>(_ request: Request, context: CallContext, rules: DegradeRules) throws -> Response {
+    events.degraded(service: service, method: context.method, mode: rules.mode)
+    if rules.mode == .fallback, let name = rules.fallback {
+      if let value = fallbacks.value(name, for: request, as: Response.self) { return value }
+      throw RPCError(.degraded, "\(rules.message) (no fallback '\(name)' is registered for \(service).\(context.method))")
+    }
+    throw RPCError(.degraded, rules.message)
+  }
+
+  private func injectFaults(context: CallContext, faults: [FaultRule], tagKey: String) async throws {
+    let tag = context.metadata.persistent[tagKey]
+    guard let fault = faults.first(where: { ($0.releaseTag == nil || $0.releaseTag == tag) && ($0.caller == nil || $0.caller == context.caller) }) else {
+      return
+    }
+    if let delay = fault.delay, random.chance(percent: fault.delayPercent) {
+      events.faultInjected(service: service, method: context.method, kind: "delay")
+      try await time.sleep(delay)
+    }
+    if let code = fault.abort, random.chance(percent: fault.abortPercent) {
+      events.faultInjected(service: service, method: context.method, kind: "abort")
+      throw RPCError(code, "injected fault: \(code) (faults rule of \(service).\(context.method))")
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import Synchronization
+import WeaverCore
+
+/// Governance for the calls a client makes to one service, under the rules of a
+/// ``RuleStore``. Transports use it in two stages:
+///
+/// - the **call stage**, ``run(_:context:attempt:)``: degrade switch → fault injection →
+///   timeout → client concurrency limit → retries and hedging (budgeted, chain-stopped) →
+///   per attempt: the service-and-method circuit breaker → `attempt`;
+/// - the **instance stage**, ``select(_:)`` (it is an ``InstanceSelector``), per attempt:
+///   routing (release tag, region, protection threshold) → load balancer → instance
+///   breaker; the attempt's outcome feeds the balancer and the breaker.
+///
+/// ```swift
+/// let rules = RuleStore(service: "FeedService", sources: [RuleFileWatcher(path: "feed.yaml")])
+/// let client = ThriftClient(resolver: resolver, governance: ClientGovernor(rules: rules))
+/// ```
+public final class ClientGovernor: InstanceSelector {
+  public let rules: RuleStore
+  /// Where this client runs, for region affinity.
+  public let locality: Locality
+  let time: TimeSource
+  let random: GovernanceRandom
+  let events: GovernanceEvents
+  let fallbacks: Fallbacks
+  let instanceBreakers = InstanceBreakers()
+  let budget = RetryBudget()
+  let limiter = InFlightLimiter(limit: .max)
+  private let state = Mutex(State())
+
+  struct State {
+    var instances: [Instance] = []
+    var balancers: [LoadBalancerRules: any LoadBalancer] = [:]
+    var methodBreakers: [String: CircuitBreaker] = [:]
+    var appliedGeneration: UInt64 = .max
+  }
+
+  public init(
+    rules: RuleStore, locality: Locality = Locality(), time: TimeSource = .continuous, random: GovernanceRandom = GovernanceRandom(),
+    fallbacks: Fallbacks = Fallbacks(), events: GovernanceEvents = GovernanceEvents()
+  ) {
+    self.rules = rules
+    self.locality = locality
+    self.time = time
+    self.random = random
+    self.fallbacks = fallbacks
+    self.events = events
+  }
+
+  /// The service the rules are for.
+  public var service: String { rules.service }
+
+  /// The rule set in force, with the stateful parts brought up to date with it.
+  func currentRules() -> RuleSet {
+    let ruleSet = rules.current
+    let changed = state.withLock { state -> Bool in
+      guard state.appliedGeneration != ruleSet.generation else { return false }
+      state.appliedGeneration = ruleSet.generation
+      for (method, breaker) in state.methodBreakers {
+        if let transition = breaker.update(rules: ruleSet.rules(for: method).circuitBreaker) {
+          events.breakerTransition(service: service, method: method, instance: nil, from: "\(transition.from)", to: "\(transition.to)", reason: transition.reason)
+        }
+      }
+      return true
+    }
+    if changed {
+      let serviceRules = ruleSet.serviceRules
+      for change in instanceBreakers.update(rules: serviceRules.instanceBreaker) { log(change.transition, instance: change.instance) }
+      budget.update(rules: serviceRules.retry)
+      limiter.limit = serviceRules.limits.clientMaxInFlight ?? .max
+    }
+    return ruleSet
+  }
+
+  // MARK: Instance stage
+
+  public func update(_ instances: [Instance]) {
+    let balancers = state.withLock { state in
+      state.instances = instances
+      return Array(state.balancers.values)
+    }
+    instanceBreakers.update(instances: instances)
+    for balancer in balancers { balancer.update(instances) }
+  }
+
+  public func select(_ context: CallContext) throws(RPCError) -> InstanceSelection {
+    let rules = currentRules().rules(for: context.method)
+    let now = time.now()
+    let (instances, balancer) = state.withLock { state -> ([Instance], any LoadBalancer) in
+      if let balancer = state.balancers[rules.loadBalancer] { return (state.instances, balancer) }
+      let balancer = makeLoadBalancer(rules: rules.loadBalancer, seed: random.seed())
+      balancer.update(state.instances)
+      state.balancers[rules.loadBalancer] = balancer
+      return (state.instances, balancer)
+    }
+    let request = RouteRequest(
+      releaseTag: context.metadata.persistent[rules.routing.releaseTagKey], region: locality.region, zone: locality.zone)
+    let decision = InstanceRouter.route(instances, request: request, rules: rules.routing) { self.instanceBreakers.isAvailable($0, now: now) }
+    let tried = AttemptLog.current?.tried ?? []
+    var candidates = decision.candidates.filter { !tried.contains($0) }
+    if candidates.isEmpty { candidates = decision.candidates }
+    let hashKey = rules.loadBalancer.hashKey.flatMap { context.metadata[$0] }
+    while let picked = balancer.pick(from: candidates, hashKey: hashKey, now: now) {
+      let (permit, transition) = instanceBreakers.acquireWithTransition(picked, now: now)
+      if let transition { log(transition, instance: picked) }
+      guard permit.isPermitted else {
+        candidates.removeAll { $0 == picked }
+        continue
+      }
+      balancer.callStarted(picked)
+      AttemptLog.current?.record(picked)
+      return InstanceSelection(instance: picked) { outcome in
+        let end = self.time.now()
+        balancer.callFinished(picked, latency: end - now, outcome: outcome, now: end)
+        if let transition = self.instanceBreakers.record(outcome, latency: end - now, permit: permit, instance: picked, now: end) {
+          self.log(transition, instance: picked)
+        }
+      }
+    }
+    let why = decision.steps.isEmpty ? "" : " (\(decision.steps.joined(separator: "; ")))"
+    if instances.isEmpty { throw RPCError(.unavailable, "no instance of \(service) to call") }
+    if decision.candidates.isEmpty { throw RPCError(.unavailable, "no instance of \(service) for this call\(why)") }
+    throw RPCError(.circuitOpen, "every instance of \(service) this call may use is ejected by its breaker\(why)")
+  }
+
+  func log(_ transition: BreakerTransition, instance: Instance?, method: String? = nil) {
+    events.breakerTransition(
+      service: service, method: method, instance: instance, from: "\(transition.from)", to: "\(transition.to)", reason: transition.reason)
+  }
+
+  /// The breaker of `method`, made on first use.
+  func methodBreaker(_ method: String, rules: BreakerRules) -> CircuitBreaker {
+    state.withLock { state in
+      if let breaker = state.methodBreakers[method] { return breaker }
+      let breaker = CircuitBreaker(rules: rules)
+      state.methodBreakers[method] = breaker
+      return breaker
+    }
+  }
+
+  /// The breaker states, for diagnostics and tests: instances, then methods.
+  public var breakerStates: (instances: [Instance: BreakerState], methods: [String: BreakerState]) {
+    let instances = state.withLock { $0.instances }
+    let methods = state.withLock { $0.methodBreakers }
+    return (
+      Dictionary(uniqueKeysWithValues: instances.compactMap { instance in instanceBreakers.state(of: instance).map { (instance, $0) } }),
+      methods.mapValues(\.state)
+    )
+  }
+}
+
+/// Where a process runs: its region and zone, for region-affinity routing.
+public struct Locality: Sendable, Hashable {
+  public var region: String?
+  public var zone: String?
+
+  public init(region: String? = nil, zone: String? = nil) {
+    self.region = region
+    self.zone = zone
+  }
+}

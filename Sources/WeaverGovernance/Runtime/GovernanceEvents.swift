@@ -1,0 +1,69 @@
+import Logging
+import Metrics
+import WeaverCore
+
+/// Every governance event is logged (swift-log) and counted (swift-metrics, dimensions
+/// service/method/instance), so an exporter needs nothing from this module but the names
+/// below.
+public struct GovernanceEvents: Sendable {
+  /// The metric names, in one place.
+  public enum Names {
+    public static let breakerTransitions = "weaver_governance_breaker_transitions_total"
+    public static let rulesApplied = "weaver_governance_rules_applied_total"
+    public static let rulesRejected = "weaver_governance_rules_rejected_total"
+    public static let retries = "weaver_governance_retries_total"
+    public static let retryBudgetExhausted = "weaver_governance_retry_budget_exhausted_total"
+    public static let degraded = "weaver_governance_degraded_total"
+    public static let faultsInjected = "weaver_governance_faults_injected_total"
+    public static let rejected = "weaver_governance_rejected_total"
+  }
+
+  public var logger: Logger
+
+  public init(logger: Logger = Logger(label: "cloudweaver.governance")) {
+    self.logger = logger
+  }
+
+  func breakerTransition(service: String, method: String?, instance: Instance?, from: String, to: String, reason: String) {
+    var dimensions = [("service", service), ("to", to)]
+    if let method { dimensions.append(("method", method)) }
+    if let instance { dimensions.append(("instance", instance.address)) }
+    Counter(label: Names.breakerTransitions, dimensions: dimensions).increment()
+    let scope = instance.map { "instance \($0.address) of \(service)" } ?? "\(service).\(method ?? "*")"
+    logger.notice("circuit breaker \(from) → \(to)", metadata: ["scope": "\(scope)", "reason": "\(reason)"])
+  }
+
+  func rulesApplied(service: String, source: String) {
+    Counter(label: Names.rulesApplied, dimensions: [("service", service)]).increment()
+    logger.info("rules applied", metadata: ["service": "\(service)", "source": "\(source)"])
+  }
+
+  func rulesRejected(service: String, source: String, error: any Error) {
+    Counter(label: Names.rulesRejected, dimensions: [("service", service)]).increment()
+    logger.error("rules rejected; the rules in force stay", metadata: ["service": "\(service)", "source": "\(source)", "problems": "\(error)"])
+  }
+
+  func retried(service: String, method: String, attempt: Int, after code: RPCError.Code) {
+    Counter(label: Names.retries, dimensions: [("service", service), ("method", method), ("code", code.name)]).increment()
+    logger.debug("retrying", metadata: ["call": "\(service).\(method)", "attempt": "\(attempt)", "after": "\(code)"])
+  }
+
+  func retryBudgetExhausted(service: String, method: String) {
+    Counter(label: Names.retryBudgetExhausted, dimensions: [("service", service), ("method", method)]).increment()
+    logger.warning("retry budget exhausted: not retrying", metadata: ["call": "\(service).\(method)"])
+  }
+
+  func degraded(service: String, method: String, mode: DegradeRules.Mode) {
+    Counter(label: Names.degraded, dimensions: [("service", service), ("method", method), ("mode", mode.rawValue)]).increment()
+    logger.debug("degraded", metadata: ["call": "\(service).\(method)", "mode": "\(mode.rawValue)"])
+  }
+
+  func faultInjected(service: String, method: String, kind: String) {
+    Counter(label: Names.faultsInjected, dimensions: [("service", service), ("method", method), ("kind", kind)]).increment()
+  }
+
+  func rejected(service: String, method: String, code: RPCError.Code, reason: String) {
+    Counter(label: Names.rejected, dimensions: [("service", service), ("method", method), ("code", code.name)]).increment()
+    logger.debug("call rejected", metadata: ["call": "\(service).\(method)", "code": "\(code)", "reason": "\(reason)"])
+  }
+}

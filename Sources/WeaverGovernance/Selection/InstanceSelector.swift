@@ -1,0 +1,75 @@
+import Synchronization
+import WeaverCore
+
+/// The per-attempt stage of a client call: which instance this attempt goes to. A
+/// transport asks once per attempt (a retry asks again), sends the attempt there, and
+/// reports how it ended, which feeds load balancing and instance breakers.
+///
+/// ``ClientGovernor`` is the governed implementation (routing → load balancer → instance
+/// breaker); ``RoundRobinSelector`` is the plain one.
+public protocol InstanceSelector: Sendable {
+  /// The instances discovery knows now; calls in flight keep the instance they have.
+  func update(_ instances: [Instance])
+  /// The instance for one attempt of the call `context` describes.
+  func select(_ context: CallContext) throws(RPCError) -> InstanceSelection
+}
+
+/// One attempt's instance, and how to report the attempt's end.
+public struct InstanceSelection: Sendable {
+  public let instance: Instance
+  private let onFinish: (@Sendable (CallOutcome) -> Void)?
+
+  public init(instance: Instance, onFinish: (@Sendable (CallOutcome) -> Void)? = nil) {
+    self.instance = instance
+    self.onFinish = onFinish
+  }
+
+  /// Reports how the attempt ended; call exactly once.
+  public func finish(_ outcome: CallOutcome) {
+    onFinish?(outcome)
+  }
+}
+
+/// Plain round robin over every instance, no rules: what a client without governance uses.
+public final class RoundRobinSelector: InstanceSelector {
+  private let instances = Mutex<[Instance]>([])
+  private let next = Atomic<Int>(0)
+
+  public init(_ instances: [Instance] = []) {
+    self.instances.withLock { $0 = instances }
+  }
+
+  public func update(_ instances: [Instance]) {
+    self.instances.withLock { $0 = instances }
+  }
+
+  public func select(_ context: CallContext) throws(RPCError) -> InstanceSelection {
+    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+    let picked = instances.withLock { instances -> Instance? in
+      let tried = AttemptLog.current?.tried ?? []
+      let untried = tried.isEmpty ? instances : instances.filter { !tried.contains($0) }
+      let pool = untried.isEmpty ? instances : untried
+      return pool.isEmpty ? nil : pool[abs(index % pool.count)]
+    }
+    guard let picked else { throw RPCError(.unavailable, "no instance of \(context.service) to call") }
+    AttemptLog.current?.record(picked)
+    return InstanceSelection(instance: picked)
+  }
+}
+
+/// The instances a call's attempts went to so far: the retry stage opens a log, the
+/// selection stage reads it to prefer an instance not yet tried and adds its pick.
+public final class AttemptLog: Sendable {
+  private let state = Mutex<[Instance]>([])
+
+  public init() {}
+
+  /// The log of the call being attempted, if a retry stage opened one.
+  @TaskLocal public static var current: AttemptLog?
+
+  public var tried: [Instance] { state.withLock { $0 } }
+
+  public func record(_ instance: Instance) {
+    state.withLock { $0.append(instance) }
+  }
+}
