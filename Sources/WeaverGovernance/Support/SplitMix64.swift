@@ -1,0 +1,24 @@
+/// A small, fast, seedable random-number generator (Steele, Lea & Flood's SplitMix64):
+/// the same seed gives the same sequence, so jitter and random picks are reproducible in
+/// tests. Not for cryptography.
+///
+/// ```swift
+/// var random = SplitMix64(seed: 42)
+/// let wait = RetryBackoff.delay(beforeAttempt: 2, rules: rules, using: &random)
+/// ```
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+  private var state: UInt64
+
+  /// A generator whose sequence is fixed by `seed`.
+  public init(seed: UInt64) {
+    state = seed
+  }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
