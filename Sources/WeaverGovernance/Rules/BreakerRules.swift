@@ -15,9 +15,9 @@ public struct BreakerRules: Sendable, Hashable {
   public var buckets: Int = 10
   /// Calls the window must hold before a rate can trip the breaker.
   public var minimumRequests: Int = 20
-  /// Trip when more than this share of the window's calls failed.
+  /// Trip when this share of the window's calls or more failed (at least one).
   public var failureRateThreshold: Double = 50
-  /// Trip when more than this share of the window's calls were slow; nil: off.
+  /// Trip when this share of the window's calls or more were slow (at least one); nil: off.
   public var slowCallRateThreshold: Double? = nil
   /// A call that takes longer than this is slow.
   public var slowCallDuration: Duration = .seconds(1)
