@@ -11,6 +11,15 @@ public enum ThriftKeyword: String, Hashable, Sendable, CaseIterable {
   case map, list, set
   case oneway, typedef, `struct`, union, exception, extends, `throws`, service, `enum`, const
   case required, optional
+
+  /// Whether the word names a base or container type (`i32`, `string`, `list`, …). Such a
+  /// word may also name a field, as in Apache Thrift since THRIFT-5626 (`1: string string`).
+  var namesType: Bool {
+    switch self {
+    case .bool, .byte, .i8, .i16, .i32, .i64, .double, .string, .binary, .uuid, .map, .list, .set: return true
+    default: return false
+    }
+  }
 }
 
 /// What a token is, with its value.

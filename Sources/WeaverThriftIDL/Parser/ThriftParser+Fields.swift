@@ -46,7 +46,7 @@ extension ThriftParser {
     }
     let type = try parseFieldType()
     let isReference = accept("&")
-    let (name, location) = try expectSimpleIdentifier("a field name")
+    let (name, location) = try expectFieldName()
     if !written {
       warn("field '\(name)' in \(owner) has no id; it gets the implicit id \(fieldID)", at: location)
     }
@@ -68,13 +68,18 @@ extension ThriftParser {
   var isTypeStart: Bool {
     switch current.kind {
     case .identifier: return true
-    case .keyword(let keyword):
-      switch keyword {
-      case .bool, .byte, .i8, .i16, .i32, .i64, .double, .string, .binary, .uuid, .map, .list, .set: return true
-      default: return false
-      }
+    case .keyword(let keyword): return keyword.namesType
     default: return false
     }
+  }
+
+  /// A field name: an identifier without dots, or a type keyword (`1: list<i32> list`), as
+  /// Apache accepts since THRIFT-5626; its other names stay identifiers only.
+  private mutating func expectFieldName() throws(ThriftIDLError) -> (String, ThriftSourceLocation) {
+    if case .keyword(let keyword) = current.kind, keyword.namesType {
+      return (keyword.rawValue, advance().location)
+    }
+    return try expectSimpleIdentifier("a field name")
   }
 
   /// A field type: a base type, a container, or a (possibly qualified) name.

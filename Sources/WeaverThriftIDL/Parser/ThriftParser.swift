@@ -16,8 +16,8 @@ public struct ThriftParseResult: Sendable {
 }
 
 /// A recursive-descent parser for the Thrift IDL as Apache Thrift 0.17+ accepts it, plus
-/// `uuid` (Thrift 0.19). It stops at the first syntax error, which it throws with its
-/// `file:line:column`.
+/// `uuid` (Thrift 0.19) and type names as field names (THRIFT-5626). It stops at the first
+/// syntax error, which it throws with its `file:line:column`.
 public struct ThriftParser {
   var tokens: [Token]
   var position = 0
