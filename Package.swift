@@ -176,7 +176,7 @@ let package = Package(
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "WeaverGovernanceTests",
-      dependencies: ["WeaverGovernance", "WeaverCore"],
+      dependencies: ["WeaverGovernance", "WeaverCore", "WeaverTesting"],
       swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])]
     ),
     .testTarget(name: "WeaverTestingTests", dependencies: ["WeaverTesting"], swiftSettings: strictSwift),
