@@ -27,7 +27,7 @@ extension ServerProcessTests {
     let attempts = client.connectAttempts - attemptsBefore
     let outcome = load.snapshot
 
-    #expect(outcome.failures[RPCError.Code.deadlineExceeded.rawValue] == nil, "no caller waits out its deadline: \(outcome.failures)")
+    #expect(outcome.failures[RPCError.Code.deadlineExceeded.name] == nil, "no caller waits out its deadline: \(outcome.failures)")
     #expect(outcome.slowestFailure < .seconds(3), "every failure before the deadline: \(outcome.slowestFailure)")
     #expect(outcome.failedSinceMark > 32, "the callers went on calling and failing fast")
     // Backoff 100 ms doubling (±20 %): about 4 attempts in 1.5 s; spinning would be thousands.

@@ -9,7 +9,7 @@ extension ServerProcessTests {
 @Suite struct GracefulDrainTests {
   /// Failures that mean a call was never processed: the connect was refused (the server had
   /// stopped listening), or a draining server said it did not read it (after resends).
-  static let notProcessed: Set<String> = [RPCError.Code.connectFailed.rawValue, RPCError.Code.shuttingDown.rawValue]
+  static let notProcessed: Set<String> = [RPCError.Code.connectFailed.name, RPCError.Code.shuttingDown.name]
 
   @Test(arguments: [ThriftTransport.ttheader, .framed])
   func twentySigtermsUnderLoadLoseNoCall(transport: ThriftTransport) async throws {
