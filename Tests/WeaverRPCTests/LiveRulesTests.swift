@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WeaverCore
+import WeaverDiscovery
 import WeaverGovernance
 import WeaverRPC
 import WeaverThrift
@@ -10,7 +11,7 @@ import WeaverThrift
 /// after it, a broken one is rejected and the rules in force stay; no call fails either way.
 @Suite struct LiveRulesTests {
   /// Counts the calls a server answered.
-  struct Counting: ServerMiddleware {
+  final class Counting: ServerMiddleware {
     let count = Atomic<Int>(0)
     func intercept<Request: Sendable, Response: Sendable>(
       _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
@@ -20,12 +21,17 @@ import WeaverThrift
     }
   }
 
+  final class LoadRecord: Sendable {
+    let failures = Mutex<[String]>([])
+    let stop = Atomic<Bool>(false)
+  }
+
   @Test func rewritingTheRuleFileUnderLoadAppliesItAndABrokenOneLeavesTheOldRulesInForce() async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-live-rules-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("service.yaml").path
-    func write(_ text: String) throws {
+    @Sendable func write(_ text: String) throws {
       // As editors and config tools do: a new file renamed over the old one.
       let temporary = path + ".tmp"
       try text.write(toFile: temporary, atomically: false, encoding: .utf8)
@@ -52,14 +58,13 @@ import WeaverThrift
           let client = ThriftClient(resolver: StaticResolver(instances), governance: ClientGovernor(rules: store, events: events))
           defer { client.close() }
           let calls = InteropService.Client(channel: client)
-          let failures = Mutex<[String]>([])
-          let stop = Atomic<Bool>(false)
+          let record = LoadRecord()
           let load = Task {
             await withTaskGroup(of: Void.self) { group in
               for caller in 0..<8 {
                 group.addTask {
-                  while !stop.load(ordering: .relaxed) {
-                    do { _ = try await calls.add(a: Int64(caller), b: 1) } catch { failures.withLock { $0.append("\(error)") } }
+                  while !record.stop.load(ordering: .relaxed) {
+                    do { _ = try await calls.add(a: Int64(caller), b: 1) } catch { record.failures.withLock { $0.append("\(error)") } }
                   }
                 }
               }
@@ -79,9 +84,10 @@ import WeaverThrift
           #expect(await eventually { counters[0].count.load(ordering: .relaxed) > canaryBefore + 200 }, "the old rule stays in force")
           #expect(store.current.generation == generation)
 
-          stop.store(true, ordering: .relaxed)
+          record.stop.store(true, ordering: .relaxed)
           await load.value
-          #expect(failures.withLock { $0 }.isEmpty, "no call failed: \(failures.withLock { $0.prefix(3) })")
+          let failures = record.failures.withLock { $0 }
+          #expect(failures.isEmpty, "no call failed: \(failures.prefix(3))")
         }
       }
     }

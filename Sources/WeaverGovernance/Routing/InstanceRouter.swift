@@ -30,7 +30,9 @@ public enum InstanceRouter {
     }
     let local = localityGroup(tagged, request: request, rules: rules, steps: &steps)
     let candidates = healthyOrProtected(local, rules: rules, steps: &steps)
-    return RouteDecision(candidates: candidates.map(\.instance), steps: steps)
+    // Unhealthy candidates with a threshold set are there because it applied.
+    let protected = rules.protectionThreshold > 0 && candidates.contains { !$0.healthy }
+    return RouteDecision(candidates: candidates.map(\.instance), steps: steps, protectionApplied: protected)
   }
 
   // MARK: Release tag

@@ -22,9 +22,13 @@ public struct RouteDecision: Sendable, Hashable {
   public var candidates: [Instance]
   /// Short reasons, one per routing step that applied, in order.
   public var steps: [String]
+  /// The protection threshold applied: the candidates include unhealthy instances on
+  /// purpose, so their breakers must not turn the call away.
+  public var protectionApplied: Bool
 
-  public init(candidates: [Instance], steps: [String]) {
+  public init(candidates: [Instance], steps: [String], protectionApplied: Bool = false) {
     self.candidates = candidates
     self.steps = steps
+    self.protectionApplied = protectionApplied
   }
 }

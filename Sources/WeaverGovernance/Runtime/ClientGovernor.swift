@@ -103,7 +103,7 @@ public final class ClientGovernor: InstanceSelector {
     while let picked = balancer.pick(from: candidates, hashKey: hashKey, now: now) {
       let (permit, transition) = instanceBreakers.acquireWithTransition(picked, now: now)
       if let transition { log(transition, instance: picked) }
-      guard permit.isPermitted else {
+      guard permit.isPermitted || decision.protectionApplied else {
         candidates.removeAll { $0 == picked }
         continue
       }

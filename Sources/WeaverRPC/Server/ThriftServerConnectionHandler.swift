@@ -133,7 +133,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     if drain == .refusingCalls { return refuseAsShuttingDown(frame) }
     if frame.transport.isMultiplexed {
       guard calls.count < maxCallsInFlight else {
-        refuse(frame, "too many calls in flight on this connection")
+        refuse(frame, RPCError(.overloaded, "server overloaded: too many calls in flight on this connection"))
         return
       }
       start(frame)
