@@ -150,7 +150,7 @@ let package = Package(
     .target(
       name: "WeaverSamples",
       dependencies: [
-        "WeaverCore", "WeaverRPC", "WeaverThrift",
+        "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],

@@ -70,10 +70,18 @@ struct RulesExplainCommand: ParsableCommand {
 
 /// `weaver rules schema`
 struct RulesSchemaCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the JSON Schema of rule files.")
+  static let configuration = CommandConfiguration(
+    commandName: "schema", abstract: "Print the JSON Schema of rule files (or, with --markdown, the field reference).")
+
+  @Flag(help: "Print the field reference as a Markdown table instead (docs/governance.md holds it).")
+  var markdown = false
 
   func run() throws {
-    print(RuleReference.jsonSchema(), terminator: "")
+    if markdown {
+      print(RuleReference.markdownTable())
+    } else {
+      print(RuleReference.jsonSchema(), terminator: "")
+    }
   }
 }
 
