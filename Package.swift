@@ -88,7 +88,7 @@ let package = Package(
     .target(
       name: "WeaverBench",
       dependencies: [
-        "WeaverCore", "WeaverThrift", "WeaverRPC",
+        "WeaverCore", "WeaverThrift", "WeaverRPC", "WeaverGovernance",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -1,4 +1,5 @@
 import WeaverCore
+import WeaverGovernance
 import WeaverRPC
 import WeaverThrift
 
@@ -23,6 +24,13 @@ public struct ThriftBenchPlan: Sendable {
   public var payload: Int
   /// Per-call deadline.
   public var timeout: Duration
+  /// Governance rules (YAML) the client applies, as `ClientGovernor` does; nil: none.
+  public var rules: RuleDocument?
+  /// Persistent metadata every call carries (a release tag, a trace context).
+  public var metadata: [String: String] = [:]
+
+  /// The servers: `target` may list several, comma-separated.
+  public var targets: [String] { target.split(separator: ",").map { String($0).trimmingSpaces } }
 
   public init(
     target: String, transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary,
@@ -50,7 +58,9 @@ public struct ThriftBenchPlan: Sendable {
     guard warmup >= .zero else { throw ThriftBenchError("--warmup cannot be negative") }
     guard payload >= 0 else { throw ThriftBenchError("--payload cannot be negative") }
     guard timeout > .zero else { throw ThriftBenchError("--timeout must be positive") }
-    guard Instance(address: target) != nil else { throw ThriftBenchError("--target must be host:port, not '\(target)'") }
+    for target in targets where Instance(address: target) == nil {
+      throw ThriftBenchError("--target must be host:port (or several, comma-separated), not '\(target)'")
+    }
   }
 
   /// The client configuration this plan calls with (connection counts are set per lane).
@@ -58,6 +68,7 @@ public struct ThriftBenchPlan: Sendable {
     var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)
     configuration.rpcTimeout = timeout
     configuration.connectTimeout = min(timeout, .seconds(2))
+    configuration.defaultMetadata = Metadata(persistent: metadata)
     return configuration
   }
 }
@@ -68,5 +79,14 @@ public struct ThriftBenchError: Error, Hashable, Sendable, CustomStringConvertib
 
   public init(_ description: String) {
     self.description = description
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var text = Substring(self)
+    while text.first == " " { text.removeFirst() }
+    while text.last == " " { text.removeLast() }
+    return String(text)
   }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import WeaverCore
+import WeaverGovernance
 import WeaverRPC
 import WeaverThrift
 
@@ -74,6 +75,15 @@ public struct ThriftLoadGenerator: Sendable {
 
   private static func lanes(for plan: ThriftBenchPlan, eventLoops: [any EventLoop]) throws -> [Lane] {
     let count = max(1, min(eventLoops.count, plan.connections, plan.concurrency))
+    let rules = try plan.rules.map { document in
+      let store = RuleStore(service: "EchoService")
+      do {
+        try store.set(document, layer: .file)
+      } catch {
+        throw ThriftBenchError("the rules do not apply: \(error)")
+      }
+      return store
+    }
     return try (0..<count).map { index in
       let connections = share(of: plan.connections, lane: index, lanes: count)
       let workers = share(of: plan.concurrency, lane: index, lanes: count)
@@ -81,7 +91,8 @@ public struct ThriftLoadGenerator: Sendable {
       configuration.maxConnectionsPerInstance = connections
       configuration.maxConcurrentCallsPerConnection = max(1, (workers + connections - 1) / connections)
       let loop = eventLoops[index]
-      let client = try ThriftClient(addresses: [plan.target], configuration: configuration, eventLoopGroup: loop)
+      let client = try ThriftClient(
+        addresses: plan.targets, configuration: configuration, governance: rules.map { ClientGovernor(rules: $0) }, eventLoopGroup: loop)
       return Lane(client: client, echo: EchoService.Client(channel: client), executor: EventLoopTaskExecutor(loop), workers: workers)
     }
   }

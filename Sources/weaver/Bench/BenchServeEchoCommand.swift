@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOPosix
 import WeaverBench
+import WeaverGovernance
 import WeaverRPC
 
 /// `weaver bench serve-echo`: our echo server, for `weaver bench thrift` and peer clients.
@@ -21,6 +22,9 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   @Option(help: "Close a connection whose frame stays half-received this long (slowloris).")
   var partialFrameTimeout: DurationArgument = DurationArgument(argument: "10s")!
 
+  @Option(help: ArgumentHelp("Governance rules (service.yaml) the server applies (limits), watched live.", valueName: "file"))
+  var rules: String?
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
@@ -31,6 +35,13 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
     let logger = serving.logger(label: "weaver.bench.echo")
     var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: .seconds(2))
     configuration.limits.partialFrameTimeout = partialFrameTimeout.duration
+    var following: Task<Void, any Error>?
+    if let rules {
+      let store = RuleStore(service: "EchoService", sources: [RuleFileWatcher(path: rules)])
+      configuration.middlewares.append(ServerGovernor(rules: store).middleware)
+      following = Task { try await store.run() }
+    }
+    defer { following?.cancel() }
     let server = ThriftServer(
       serving: [EchoBenchService.thriftService], configuration: configuration, eventLoopGroup: group, logger: logger)
     do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOPosix
 import WeaverBench
+import WeaverGovernance
 import WeaverRPC
 import WeaverThrift
 
@@ -17,7 +18,7 @@ struct BenchThriftCommand: AsyncParsableCommand {
       """
   )
 
-  @Option(help: "The echo server, host:port.")
+  @Option(help: "The echo server, host:port; several, comma-separated, are balanced over.")
   var target: String
 
   @Option(help: "Transport: ttheader, framed, theader or buffered.")
@@ -50,6 +51,12 @@ struct BenchThriftCommand: AsyncParsableCommand {
   @Option(help: "Event loop threads for the client (default: one per core).")
   var threads: Int?
 
+  @Option(help: ArgumentHelp("Governance rules (service.yaml) the client applies to every call.", valueName: "file"))
+  var rules: String?
+
+  @Option(help: ArgumentHelp("Persistent metadata every call carries (repeatable).", valueName: "key=value"))
+  var metadata: [String] = []
+
   @Flag(help: "Print the report as JSON on standard output (progress still goes to standard error).")
   var json = false
 
@@ -57,10 +64,15 @@ struct BenchThriftCommand: AsyncParsableCommand {
   var quiet = false
 
   private var plan: ThriftBenchPlan {
-    ThriftBenchPlan(
+    var plan = ThriftBenchPlan(
       target: target, transport: transport, protocol: `protocol`.id, connections: connections,
       concurrency: concurrency, rate: rate, duration: duration.duration, warmup: warmup.duration,
       payload: payload, timeout: timeout.duration)
+    for pair in metadata {
+      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      if parts.count == 2 { plan.metadata[parts[0]] = parts[1] }
+    }
+    return plan
   }
 
   /// Bad arguments are reported with this command's usage.
@@ -71,10 +83,20 @@ struct BenchThriftCommand: AsyncParsableCommand {
       throw ValidationError(error.description)
     }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    for pair in metadata where !pair.contains("=") || pair.hasPrefix("=") {
+      throw ValidationError("--metadata takes key=value, not '\(pair)'")
+    }
   }
 
   func run() async throws {
-    let plan = self.plan
+    var plan = self.plan
+    if let rules {
+      do {
+        plan.rules = try RulesFile.load(rules)
+      } catch let error as RuleSetError {
+        throw CommandFailure(description: "\(error)")
+      }
+    }
     let progress = ProgressLine()
     let show: @Sendable (ThriftBenchProgress) -> Void = { (update: ThriftBenchProgress) in progress.show(update.line) }
     let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
