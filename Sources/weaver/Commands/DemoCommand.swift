@@ -29,6 +29,10 @@ struct DemoTourCommand: AsyncParsableCommand {
     try generate()
     try roundTrip()
     try await runServiceAndClient()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-demo-rules-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await DemoGovernance(directory: directory).run()
     DemoOutput.line("\nAll steps succeeded.")
   }
 
