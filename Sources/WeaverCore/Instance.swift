@@ -1,7 +1,10 @@
 /// One running copy of a service: where to reach it and what routing needs to know.
 public struct Instance: Hashable, Sendable, CustomStringConvertible {
-  public var host: String
-  public var port: Int
+  public var host: String { didSet { address = Self.format(host: host, port: port) } }
+  public var port: Int { didSet { address = Self.format(host: host, port: port) } }
+  /// `host:port` (an IPv6 host in brackets): formatted once, as it keys every table of
+  /// per-instance state.
+  public private(set) var address: String
   /// Relative share of traffic (load balancers honour it; 0 takes none).
   public var weight: Int
   public var region: String?
@@ -12,14 +15,12 @@ public struct Instance: Hashable, Sendable, CustomStringConvertible {
   public init(host: String, port: Int, weight: Int = 100, region: String? = nil, zone: String? = nil, tags: [String: String] = [:]) {
     self.host = host
     self.port = port
+    self.address = Self.format(host: host, port: port)
     self.weight = weight
     self.region = region
     self.zone = zone
     self.tags = tags
   }
-
-  /// `host:port`.
-  public var address: String { Self.format(host: host, port: port) }
 
   /// `host:port`, with an IPv6 host in brackets.
   public static func format(host: String, port: Int) -> String {

@@ -49,9 +49,10 @@ public final class InstanceBreakers: Sendable {
 
     /// Runs `body` on the breaker of `address`, keeping ``ejected`` in step.
     mutating func modify<R>(_ address: String, _ body: (inout BreakerStateMachine) -> R) -> R? {
-      guard let before = entries[address]?.machine.state else { return nil }
-      let result = body(&entries[address]!.machine)
-      let after = entries[address]!.machine.state
+      guard let index = entries.index(forKey: address) else { return nil }  // one hash, then in place
+      let before = entries.values[index].machine.state
+      let result = body(&entries.values[index].machine)
+      let after = entries.values[index].machine.state
       ejected += (InstanceBreakers.isEjected(after) ? 1 : 0) - (InstanceBreakers.isEjected(before) ? 1 : 0)
       return result
     }
@@ -159,10 +160,20 @@ public final class InstanceBreakers: Sendable {
   public func acquireWithTransition(_ instance: Instance, now: Duration) -> (permit: BreakerPermit, transition: BreakerTransition?) {
     registry.withLock { registry in
       let address = instance.address
-      if registry.entries[address] == nil {
-        registry.entries[address] = Entry(instance: instance, machine: BreakerStateMachine(rules: registry.rules.breaker))
-      }
+      if let result = registry.modify(address, { $0.acquireWithTransition(now: now) }) { return result }
+      registry.entries[address] = Entry(instance: instance, machine: BreakerStateMachine(rules: registry.rules.breaker))
       return registry.modify(address) { $0.acquireWithTransition(now: now) }!
+    }
+  }
+
+  /// Which instances their breakers allow now, in one look (no breaker open: all of them,
+  /// without asking each).
+  public func availability(now: Duration) -> InstanceAvailability {
+    registry.withLock { registry in
+      if registry.ejected == 0 && registry.rules.breaker.mode != .forcedOpen { return InstanceAvailability(unavailable: []) }
+      var unavailable: Set<String> = []
+      for (address, entry) in registry.entries where !entry.machine.wouldAllow(now: now) { unavailable.insert(address) }
+      return InstanceAvailability(unavailable: unavailable)
     }
   }
 
@@ -195,5 +206,18 @@ public final class InstanceBreakers: Sendable {
     registry.withLock { registry in
       _ = registry.modify(instance.address) { $0.cancel(permit: permit) }
     }
+  }
+}
+
+/// A snapshot of which instances their breakers allow.
+public struct InstanceAvailability: Sendable {
+  let unavailable: Set<String>
+
+  /// Every breaker was closed (or disabled): calls need no permit to be allowed.
+  public var all: Bool { unavailable.isEmpty }
+
+  /// Whether `instance`'s breaker allowed calls when the snapshot was taken.
+  public func isAvailable(_ instance: Instance) -> Bool {
+    unavailable.isEmpty || !unavailable.contains(instance.address)
   }
 }

@@ -20,26 +20,26 @@ public enum InstanceRouter {
   /// The candidates for `request` among `instances`; `isHealthy` is asked once per
   /// instance.
   public static func route(
-    _ instances: [Instance], request: RouteRequest, rules: RoutingRules, isHealthy: (Instance) -> Bool
+    _ instances: [Instance], request: RouteRequest, rules: RoutingRules, explain: Bool = true, isHealthy: (Instance) -> Bool
   ) -> RouteDecision {
-    var steps: [String] = []
+    var steps = RouteSteps(enabled: explain)
     let all = instances.map { HealthTagged(instance: $0, healthy: isHealthy($0)) }
 
     guard let tagged = releaseTagGroup(all, request: request, rules: rules, steps: &steps) else {
-      return RouteDecision(candidates: [], steps: steps)
+      return RouteDecision(candidates: [], steps: steps.lines)
     }
     let local = localityGroup(tagged, request: request, rules: rules, steps: &steps)
     let candidates = healthyOrProtected(local, rules: rules, steps: &steps)
     // Unhealthy candidates with a threshold set are there because it applied.
     let protected = rules.protectionThreshold > 0 && candidates.contains { !$0.healthy }
-    return RouteDecision(candidates: candidates.map(\.instance), steps: steps, protectionApplied: protected)
+    return RouteDecision(candidates: candidates.map(\.instance), steps: steps.lines, protectionApplied: protected)
   }
 
   // MARK: Release tag
 
   /// The group for the request's release tag; nil when the fallback is `.fail`.
   private static func releaseTagGroup(
-    _ all: [HealthTagged], request: RouteRequest, rules: RoutingRules, steps: inout [String]
+    _ all: [HealthTagged], request: RouteRequest, rules: RoutingRules, steps: inout RouteSteps
   ) -> [HealthTagged]? {
     guard rules.releaseTagEnabled else { return all }
     let label = rules.releaseTagLabel
@@ -82,7 +82,7 @@ public enum InstanceRouter {
 
   /// The caller's zone, else its region, else `group`, each while healthy enough.
   private static func localityGroup(
-    _ group: [HealthTagged], request: RouteRequest, rules: RoutingRules, steps: inout [String]
+    _ group: [HealthTagged], request: RouteRequest, rules: RoutingRules, steps: inout RouteSteps
   ) -> [HealthTagged] {
     guard rules.regionAffinity, request.zone != nil || request.region != nil else { return group }
     let minimum = rules.regionMinHealthyPercent
@@ -111,7 +111,7 @@ public enum InstanceRouter {
 
   /// The healthy part of `group`, or all of it when too little of it is healthy.
   private static func healthyOrProtected(
-    _ group: [HealthTagged], rules: RoutingRules, steps: inout [String]
+    _ group: [HealthTagged], rules: RoutingRules, steps: inout RouteSteps
   ) -> [HealthTagged] {
     guard !group.isEmpty else {
       steps.append("no instance")
@@ -157,5 +157,18 @@ extension Instance {
   fileprivate func releaseTag(_ label: String) -> String? {
     guard let tag = tags[label], !tag.isEmpty else { return nil }
     return tag
+  }
+}
+
+/// The reasons routing gives, written only when asked for (a call's hot path needs the
+/// candidates, not the sentences).
+struct RouteSteps {
+  let enabled: Bool
+  private(set) var lines: [String] = []
+
+  init(enabled: Bool) { self.enabled = enabled }
+
+  mutating func append(_ line: @autoclosure () -> String) {
+    if enabled { lines.append(line()) }
   }
 }

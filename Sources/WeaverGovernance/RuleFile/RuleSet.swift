@@ -18,6 +18,9 @@ public struct RuleSet: Sendable, Hashable {
   /// Which swap of its ``RuleStore`` made it current (0: never swapped in): lets the parts
   /// that keep state (breakers, budgets) notice a change with one comparison.
   public internal(set) var generation: UInt64 = 0
+  /// The same rules, boxed once per rule set for the call path.
+  let resolvedService: ResolvedRules
+  let resolvedMethods: [String: ResolvedRules]
 
   /// Rules from `base` (code defaults) with `documents` layered on it in order (later
   /// documents win, field by field; within a document, method overrides win over its
@@ -54,6 +57,8 @@ public struct RuleSet: Sendable, Hashable {
     self.serviceRules = serviceRules
     self.methods = methods
     self.documents = documents
+    self.resolvedService = ResolvedRules(serviceRules)
+    self.resolvedMethods = methods.mapValues(ResolvedRules.init)
   }
 
   init(uncheckedService service: String, serviceRules: MethodRules) {
@@ -61,6 +66,8 @@ public struct RuleSet: Sendable, Hashable {
     self.serviceRules = serviceRules
     self.methods = [:]
     self.documents = []
+    self.resolvedService = ResolvedRules(serviceRules)
+    self.resolvedMethods = [:]
   }
 
   /// One YAML or JSON source over code defaults.
@@ -71,5 +78,20 @@ public struct RuleSet: Sendable, Hashable {
   /// The rules in force for `method`.
   public func rules(for method: String) -> MethodRules {
     methods[method] ?? serviceRules
+  }
+
+  /// The rules in force for `method`, shared.
+  public func resolved(for method: String) -> ResolvedRules {
+    resolvedMethods.isEmpty ? resolvedService : resolvedMethods[method] ?? resolvedService
+  }
+
+  public static func == (lhs: RuleSet, rhs: RuleSet) -> Bool {
+    lhs.service == rhs.service && lhs.serviceRules == rhs.serviceRules && lhs.methods == rhs.methods && lhs.documents == rhs.documents
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(service)
+    hasher.combine(serviceRules)
+    hasher.combine(methods)
   }
 }

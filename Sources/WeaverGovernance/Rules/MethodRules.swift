@@ -14,3 +14,13 @@ public struct MethodRules: Sendable, Hashable {
 
   public init() {}
 }
+
+/// One method's rules, resolved and shared: calls pass this reference along instead of
+/// copying the rules (a `MethodRules` copy retains a dozen buffers).
+public final class ResolvedRules: Sendable {
+  public let rules: MethodRules
+
+  public init(_ rules: MethodRules) {
+    self.rules = rules
+  }
+}

@@ -10,13 +10,12 @@ extension ClientGovernor {
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    let ruleSet = currentRules()
-    var rules = ruleSet.rules(for: context.method)
-    if let options = GovernanceCallOptions.current { rules = options.applied(to: rules) }
-    if rules.degrade.mode != .off { return try degrade(request, context: context, rules: rules.degrade) }
-    if !rules.faults.isEmpty { try await injectFaults(context: context, faults: rules.faults, tagKey: rules.routing.releaseTagKey) }
+    var resolved = currentRules().resolved(for: context.method)
+    if let options = GovernanceCallOptions.current { resolved = ResolvedRules(options.applied(to: resolved.rules)) }
+    if resolved.rules.degrade.mode != .off { return try degrade(request, context: context, rules: resolved.rules.degrade) }
+    if !resolved.rules.faults.isEmpty { try await injectFaults(context: context, faults: resolved.rules.faults, tagKey: resolved.rules.routing.releaseTagKey) }
     var context = context
-    if let timeout = rules.timeout {
+    if let timeout = resolved.rules.timeout {
       let deadline = ContinuousClock.now.advanced(by: timeout)
       context.deadline = context.deadline.map { min($0, deadline) } ?? deadline
     }
@@ -25,11 +24,11 @@ extension ClientGovernor {
       throw RPCError(.overloaded, "\(limiter.limit) calls to \(service) already in flight from this client (limits.clientMaxInFlight)")
     }
     defer { limiter.release() }
-    let breaker = methodBreaker(context.method, rules: rules.circuitBreaker)
+    let breaker = methodBreaker(context.method, resolved: resolved)
     let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
       try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
     }
-    return try await RetryRunner(governor: self, rules: rules.retry, context: context).run(request, attempt: guarded)
+    return try await RetryRunner(governor: self, resolved: resolved, context: context).run(request, attempt: guarded)
   }
 
   /// One attempt behind the service-and-method breaker.

@@ -30,10 +30,17 @@ public final class ClientGovernor: InstanceSelector {
 
   struct State {
     var instances: [Instance] = []
+    /// Every tag label some instance carries (routing skips release-tag work without them).
+    var labels: Set<String> = []
     var balancers: [LoadBalancerRules: any LoadBalancer] = [:]
+    /// The balancer the last call used (one rule set usually has one).
+    var lastBalancer: (rules: LoadBalancerRules, balancer: any LoadBalancer)?
     var methodBreakers: [String: CircuitBreaker] = [:]
-    var appliedGeneration: UInt64 = .max
   }
+
+  /// The generation of the rule set last applied to the stateful parts (-1: none yet, so
+  /// code defaults other than the built-in ones apply on the first call).
+  private let appliedGeneration = Atomic<Int>(-1)
 
   public init(
     rules: RuleStore, locality: Locality = Locality(), time: TimeSource = .continuous, random: GovernanceRandom = GovernanceRandom(),
@@ -50,24 +57,24 @@ public final class ClientGovernor: InstanceSelector {
   /// The service the rules are for.
   public var service: String { rules.service }
 
-  /// The rule set in force, with the stateful parts brought up to date with it.
+  /// The rule set in force, with the stateful parts brought up to date with it. A swap is
+  /// applied once, and never undone by a call that read an older rule set.
   func currentRules() -> RuleSet {
     let ruleSet = rules.current
-    let changed = state.withLock { state -> Bool in
-      guard state.appliedGeneration != ruleSet.generation else { return false }
-      state.appliedGeneration = ruleSet.generation
+    let generation = Int(ruleSet.generation)
+    guard appliedGeneration.load(ordering: .acquiring) < generation else { return ruleSet }
+    state.withLock { state in
+      guard appliedGeneration.load(ordering: .relaxed) < generation else { return }
       for (method, breaker) in state.methodBreakers {
         if let transition = breaker.update(rules: ruleSet.rules(for: method).circuitBreaker) {
-          events.breakerTransition(service: service, method: method, instance: nil, from: "\(transition.from)", to: "\(transition.to)", reason: transition.reason)
+          log(transition, instance: nil, method: method)
         }
       }
-      return true
-    }
-    if changed {
       let serviceRules = ruleSet.serviceRules
       for change in instanceBreakers.update(rules: serviceRules.instanceBreaker) { log(change.transition, instance: change.instance) }
       budget.update(rules: serviceRules.retry)
       limiter.limit = serviceRules.limits.clientMaxInFlight ?? .max
+      appliedGeneration.store(generation, ordering: .releasing)
     }
     return ruleSet
   }
@@ -77,6 +84,7 @@ public final class ClientGovernor: InstanceSelector {
   public func update(_ instances: [Instance]) {
     let balancers = state.withLock { state in
       state.instances = instances
+      state.labels = Set(instances.flatMap(\.tags.keys))
       return Array(state.balancers.values)
     }
     instanceBreakers.update(instances: instances)
@@ -84,31 +92,43 @@ public final class ClientGovernor: InstanceSelector {
   }
 
   public func select(_ context: CallContext) throws(RPCError) -> InstanceSelection {
-    let rules = currentRules().rules(for: context.method)
+    let log = AttemptLog.current
+    let resolved = log?.rules ?? currentRules().resolved(for: context.method)
     let now = time.now()
-    let (instances, balancer) = state.withLock { state -> ([Instance], any LoadBalancer) in
-      if let balancer = state.balancers[rules.loadBalancer] { return (state.instances, balancer) }
-      let balancer = makeLoadBalancer(rules: rules.loadBalancer, seed: random.seed())
+    let (instances, labels, balancer) = state.withLock { state -> ([Instance], Set<String>, any LoadBalancer) in
+      if let last = state.lastBalancer, last.rules == resolved.rules.loadBalancer { return (state.instances, state.labels, last.balancer) }
+      if let balancer = state.balancers[resolved.rules.loadBalancer] {
+        state.lastBalancer = (resolved.rules.loadBalancer, balancer)
+        return (state.instances, state.labels, balancer)
+      }
+      let balancer = makeLoadBalancer(rules: resolved.rules.loadBalancer, seed: random.seed())
       balancer.update(state.instances)
-      state.balancers[rules.loadBalancer] = balancer
-      return (state.instances, balancer)
+      state.balancers[resolved.rules.loadBalancer] = balancer
+      return (state.instances, state.labels, balancer)
     }
     let request = RouteRequest(
-      releaseTag: context.metadata.persistent[rules.routing.releaseTagKey], region: locality.region, zone: locality.zone)
-    let decision = InstanceRouter.route(instances, request: request, rules: rules.routing) { self.instanceBreakers.isAvailable($0, now: now) }
-    let tried = AttemptLog.current?.tried ?? []
-    var candidates = decision.candidates.filter { !tried.contains($0) }
+      releaseTag: context.metadata.persistent[resolved.rules.routing.releaseTagKey], region: locality.region, zone: locality.zone)
+    let availability = instanceBreakers.availability(now: now)
+    let decision: RouteDecision
+    if availability.all && Self.routingChangesNothing(resolved.rules.routing, request: request, labels: labels) {
+      decision = RouteDecision(candidates: instances, steps: [])
+    } else {
+      decision = InstanceRouter.route(instances, request: request, rules: resolved.rules.routing, explain: false, isHealthy: availability.isAvailable)
+    }
+    let tried = log?.tried ?? []
+    var candidates = tried.isEmpty ? decision.candidates : decision.candidates.filter { !tried.contains($0) }
     if candidates.isEmpty { candidates = decision.candidates }
-    let hashKey = rules.loadBalancer.hashKey.flatMap { context.metadata[$0] }
+    let hashKey = resolved.rules.loadBalancer.hashKey.flatMap { context.metadata[$0] }
     while let picked = balancer.pick(from: candidates, hashKey: hashKey, now: now) {
-      let (permit, transition) = instanceBreakers.acquireWithTransition(picked, now: now)
-      if let transition { log(transition, instance: picked) }
+      // Every breaker closed: the permit is `allowed` without asking (and taking a lock).
+      let (permit, transition) = availability.all ? (.allowed, nil) : instanceBreakers.acquireWithTransition(picked, now: now)
+      if let transition { self.log(transition, instance: picked) }
       guard permit.isPermitted || decision.protectionApplied else {
         candidates.removeAll { $0 == picked }
         continue
       }
       balancer.callStarted(picked)
-      AttemptLog.current?.record(picked)
+      log?.record(picked)
       return InstanceSelection(instance: picked) { outcome in
         let end = self.time.now()
         balancer.callFinished(picked, latency: end - now, outcome: outcome, now: end)
@@ -117,10 +137,25 @@ public final class ClientGovernor: InstanceSelector {
         }
       }
     }
-    let why = decision.steps.isEmpty ? "" : " (\(decision.steps.joined(separator: "; ")))"
+    // Nothing to pick: say why, routing's reasons included.
+    let explained = InstanceRouter.route(instances, request: request, rules: resolved.rules.routing, isHealthy: availability.isAvailable)
+    let why = explained.steps.isEmpty ? "" : " (\(explained.steps.joined(separator: "; ")))"
     if instances.isEmpty { throw RPCError(.unavailable, "no instance of \(service) to call") }
     if decision.candidates.isEmpty { throw RPCError(.unavailable, "no instance of \(service) for this call\(why)") }
     throw RPCError(.circuitOpen, "every instance of \(service) this call may use is ejected by its breaker\(why)")
+  }
+
+  /// Whether routing would keep every instance, when all are healthy: no region affinity,
+  /// and no instance carries the release-tag label while the call's tag (if any) falls back
+  /// to untagged or any instance.
+  static func routingChangesNothing(_ routing: RoutingRules, request: RouteRequest, labels: Set<String>) -> Bool {
+    guard !routing.regionAffinity else { return false }
+    guard routing.releaseTagEnabled, labels.contains(routing.releaseTagLabel) || request.releaseTag?.isEmpty == false else { return true }
+    guard !labels.contains(routing.releaseTagLabel) else { return false }
+    switch routing.tagFallback {
+    case .untagged, .any: return true
+    case .tag, .fail: return false
+    }
   }
 
   func log(_ transition: BreakerTransition, instance: Instance?, method: String? = nil) {
@@ -129,10 +164,10 @@ public final class ClientGovernor: InstanceSelector {
   }
 
   /// The breaker of `method`, made on first use.
-  func methodBreaker(_ method: String, rules: BreakerRules) -> CircuitBreaker {
+  func methodBreaker(_ method: String, resolved: ResolvedRules) -> CircuitBreaker {
     state.withLock { state in
       if let breaker = state.methodBreakers[method] { return breaker }
-      let breaker = CircuitBreaker(rules: rules)
+      let breaker = CircuitBreaker(rules: resolved.rules.circuitBreaker)
       state.methodBreakers[method] = breaker
       return breaker
     }

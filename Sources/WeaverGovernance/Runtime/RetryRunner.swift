@@ -5,22 +5,26 @@ import WeaverCore
 /// (backup attempts after a delay, the first reply wins).
 struct RetryRunner: Sendable {
   let governor: ClientGovernor
-  let rules: RetryRules
+  let resolved: ResolvedRules
   let context: CallContext
+
+  var rules: RetryRules { resolved.rules.retry }
 
   /// How many attempts this call may make: 1 when it is itself a retry (chain stop).
   var maxAttempts: Int {
-    if rules.chainStop && context.metadata.persistent[ClientGovernor.retryMetadataKey] != nil { return 1 }
-    return rules.maxAttempts
+    let retry = resolved.rules.retry
+    if retry.maxAttempts == 1 { return 1 }
+    if retry.chainStop && context.metadata.persistent[ClientGovernor.retryMetadataKey] != nil { return 1 }
+    return retry.maxAttempts
   }
 
   func run<Request: Sendable, Response: Sendable>(
     _ request: Request, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
   ) async throws -> Response {
     governor.budget.recordRequest(now: governor.time.now())
-    let log = AttemptLog()
+    let log = AttemptLog(rules: resolved)
     return try await AttemptLog.$current.withValue(log) {
-      if rules.hedgingDelay != nil && rules.idempotent && maxAttempts > 1 {
+      if resolved.rules.retry.hedgingDelay != nil && resolved.rules.retry.idempotent && maxAttempts > 1 {
         return try await HedgedAttempts(runner: self).run(request, attempt: attempt)
       }
       var number = 1
@@ -38,9 +42,16 @@ struct RetryRunner: Sendable {
   /// The context of attempt `number`: marked as a retry after the first, with the
   /// per-try timeout.
   func attemptContext(_ number: Int) -> CallContext {
+    if number > 1 || resolved.rules.retry.perTryTimeout != nil {
+      return retryContext(number)
+    }
+    return context
+  }
+
+  private func retryContext(_ number: Int) -> CallContext {
     var context = context
     if number > 1 { context.metadata.persistent[ClientGovernor.retryMetadataKey] = "\(number - 1)" }
-    if let perTry = rules.perTryTimeout {
+    if let perTry = resolved.rules.retry.perTryTimeout {
       let deadline = ContinuousClock.now.advanced(by: perTry)
       context.deadline = context.deadline.map { min($0, deadline) } ?? deadline
     }

@@ -61,8 +61,12 @@ public final class RoundRobinSelector: InstanceSelector {
 /// selection stage reads it to prefer an instance not yet tried and adds its pick.
 public final class AttemptLog: Sendable {
   private let state = Mutex<[Instance]>([])
+  /// The rules the call started under: every attempt uses them, whatever swaps meanwhile.
+  public let rules: ResolvedRules?
 
-  public init() {}
+  public init(rules: ResolvedRules? = nil) {
+    self.rules = rules
+  }
 
   /// The log of the call being attempted, if a retry stage opened one.
   @TaskLocal public static var current: AttemptLog?
