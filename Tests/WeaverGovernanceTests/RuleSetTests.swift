@@ -165,3 +165,37 @@ import WeaverCore
     #expect(text.contains("  failureRateThreshold: 50%\n"))
   }
 }
+
+@Suite struct HostileRuleFileTests {
+  @Test func aYAMLAliasBombIsRefusedNotExpanded() {
+    var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in 1...9 { yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    let started = ContinuousClock.now
+    let error = #expect(throws: RuleSetError.self) { try RuleDocument(parsing: yaml, file: "bomb.yaml") }
+    #expect(error?.description.contains("more than 100000 values") == true)
+    #expect(started.duration(to: .now) < .seconds(5))
+  }
+
+  @Test func aHugeFileIsRefused() {
+    let yaml = "retry: {maxAttempts: 2}\n# " + String(repeating: "x", count: RuleTree.maxBytes) + "\n"
+    let error = #expect(throws: RuleSetError.self) { try RuleDocument(parsing: yaml, file: "huge.yaml") }
+    #expect(error?.description.contains("a rule file may hold 1048576 at most") == true)
+  }
+
+  @Test func extremeNumbersAreRejectedOrSafe() throws {
+    let error = #expect(throws: RuleSetError.self) {
+      try RuleDocument(parsing: "limits: {qps: 0.001, burst: 1000000000000000000}", file: "f.yaml")
+    }
+    #expect(error?.description.contains("limits.burst") == true)
+    let rules = try RuleSet(service: "S", parsing: "limits: {qps: 0.001, burst: 1000000000}", file: "f.yaml")
+    let bucket = try #require(TokenBucket(limits: rules.serviceRules.limits))
+    #expect(bucket.tryTake(now: .seconds(1)))
+  }
+
+  @Test func serviceWideRulesUnderAMethodAreErrors() {
+    let yaml = "methods:\n  get:\n    instanceBreaker: {consecutiveFailures: 2}\n    retry: {budgetPercent: 50%}\n"
+    let error = #expect(throws: RuleSetError.self) { try RuleDocument(parsing: yaml, file: "f.yaml") }
+    #expect(error?.description.contains("f.yaml:3:5: error: methods.get.instanceBreaker: applies to the whole service") == true)
+    #expect(error?.description.contains("methods.get.retry.budgetPercent: applies to the whole service") == true)
+  }
+}

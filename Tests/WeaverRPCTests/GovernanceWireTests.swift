@@ -84,3 +84,16 @@ import WeaverThrift
     #expect(attempts.load(ordering: .relaxed) == 1)
   }
 }
+
+@Suite struct HandlerRPCErrorTests {
+  struct Unavailable: SecondService.ServiceProtocol {
+    func second(text: String) async throws -> String { throw RPCError(.unavailable, "downstream has no instance") }
+  }
+
+  @Test func anRPCErrorAHandlerThrowsArrivesAsItself() async throws {
+    let server = InProcessServer(services: [SecondService.service(Unavailable())])
+    let error = await #expect(throws: RPCError.self) { try await SecondService.Client(channel: server.channel()).second(text: "x") }
+    #expect(error?.code == .unavailable)
+    #expect(error?.message == "downstream has no instance")
+  }
+}

@@ -52,8 +52,34 @@ public struct RuleDocument: Sendable, Hashable {
     for (name, methodTree) in methods.sorted(by: { $0.key < $1.key }) {
       var rules = serviceRules
       RuleDocument.read(methodTree, path: "methods.\(name)", sink: sink, into: &rules)
+      Self.reportServiceWide(in: methodTree, path: "methods.\(name)", sink: sink)
     }
     if !sink.problems.isEmpty { throw RuleSetError(sink.problems.sorted { $0.location.line < $1.location.line }) }
+  }
+
+  /// Rules that belong to the whole service (instances, the retry budget, the client's
+  /// concurrency), written under one method: an error, not silently ignored.
+  static let serviceWide: [[String]] = [
+    ["instanceBreaker"], ["retry", "budgetPercent"], ["retry", "budgetMinPerSecond"], ["retry", "budgetWindow"],
+    ["limits", "clientMaxInFlight"],
+  ]
+
+  static func reportServiceWide(in tree: RuleTree, path: String, sink: RuleSink) {
+    for keys in serviceWide {
+      var node = tree
+      var location: RuleLocation?
+      for key in keys {
+        guard case .mapping(let entries, _) = node, let entry = entries.first(where: { $0.key == key }) else {
+          location = nil
+          break
+        }
+        location = entry.keyLocation
+        node = entry.value
+      }
+      if let location {
+        sink.problem(location, "\(path).\(keys.joined(separator: "."))", "applies to the whole service: move it out of methods")
+      }
+    }
   }
 
   static func read(_ tree: RuleTree?, path: String, sink: RuleSink, into rules: inout MethodRules) {

@@ -16,7 +16,7 @@ enum RuleFormat {
     s.section("retry", doc: "When a failed call is tried again.") { readRetry($0, into: &rules.retry) }
     s.section("limits", doc: "Rate and concurrency limits.") { s in
       s.optionalNumber("qps", doc: "Server: calls per second accepted (token bucket); more are answered overloaded.", range: 0.001...10_000_000, &rules.limits.serverQPS)
-      s.optionalInteger("burst", doc: "Server: calls the token bucket lets through at once (default: one second's worth).", range: 1...Int.max, &rules.limits.serverBurst)
+      s.optionalInteger("burst", doc: "Server: calls the token bucket lets through at once (default: one second's worth).", range: 1...1_000_000_000, &rules.limits.serverBurst)
       s.optionalInteger("maxInFlight", doc: "Server: calls run at once; more are answered overloaded.", range: 1...Int.max, &rules.limits.serverMaxInFlight)
       s.optionalInteger("clientMaxInFlight", doc: "Client: calls in flight to the service at once; more fail with overloaded.", range: 1...Int.max, &rules.limits.clientMaxInFlight)
     }

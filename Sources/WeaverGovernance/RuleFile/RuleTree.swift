@@ -17,6 +17,10 @@ public indirect enum RuleTree: Sendable, Hashable {
   /// Parses YAML (JSON is YAML too). Duplicate keys and syntax errors are reported with their
   /// line and column.
   public static func parse(_ text: String, file: String) throws(RuleSetError) -> RuleTree {
+    let start = RuleLocation(line: 1, column: 1)
+    guard text.utf8.count <= maxBytes else {
+      throw RuleSetError([RuleProblem(file: file, location: start, path: "", reason: "\(text.utf8.count) bytes: a rule file may hold \(maxBytes) at most")])
+    }
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)
@@ -25,23 +29,45 @@ public indirect enum RuleTree: Sendable, Hashable {
     } catch {
       throw RuleSetError([RuleProblem(file: file, location: RuleLocation(line: 1, column: 1), path: "", reason: "\(error)")])
     }
-    guard let node else { return .mapping([], RuleLocation(line: 1, column: 1)) }  // an empty file: no rules
-    return RuleTree(node)
+    guard let node else { return .mapping([], start) }  // an empty file: no rules
+    var budget = maxNodes
+    guard let tree = RuleTree(node, budget: &budget) else {
+      throw RuleSetError([
+        RuleProblem(file: file, location: start, path: "", reason: "more than \(maxNodes) values (YAML aliases expand to copies): not a rule file")
+      ])
+    }
+    return tree
   }
 
-  init(_ node: Node) {
+  /// The largest rule file read (1 MiB), and the most values it may expand to: far beyond
+  /// any real rule set, and far below what could stall a service (a "billion laughs"
+  /// document of nested aliases is refused, not expanded).
+  public static let maxBytes = 1 << 20
+  public static let maxNodes = 100_000
+
+  /// The tree of `node`, or nil once more than `budget` nodes were made.
+  init?(_ node: Node, budget: inout Int) {
+    budget -= 1
+    guard budget >= 0 else { return nil }
     let location = node.mark.map { RuleLocation(line: $0.line, column: $0.column) } ?? RuleLocation(line: 0, column: 0)
     switch node {
     case .scalar(let scalar):
       let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
       self = isNull ? .null(location) : .scalar(scalar.string, location)
     case .mapping(let mapping):
-      self = .mapping(
-        mapping.map { key, value in
-          RuleEntry(key: key.string ?? "\(key)", keyLocation: RuleTree(key).location, value: RuleTree(value))
-        }, location)
+      var entries: [RuleEntry] = []
+      for (key, value) in mapping {
+        guard let keyTree = RuleTree(key, budget: &budget), let valueTree = RuleTree(value, budget: &budget) else { return nil }
+        entries.append(RuleEntry(key: key.string ?? "\(key)", keyLocation: keyTree.location, value: valueTree))
+      }
+      self = .mapping(entries, location)
     case .sequence(let sequence):
-      self = .sequence(sequence.map(RuleTree.init), location)
+      var items: [RuleTree] = []
+      for item in sequence {
+        guard let tree = RuleTree(item, budget: &budget) else { return nil }
+        items.append(tree)
+      }
+      self = .sequence(items, location)
     case .alias:
       self = .null(location)  // compose() resolves aliases; nothing else reaches here
     }

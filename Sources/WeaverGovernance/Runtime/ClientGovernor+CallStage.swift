@@ -13,12 +13,12 @@ extension ClientGovernor {
     var resolved = currentRules().resolved(for: context.method)
     if let options = GovernanceCallOptions.current { resolved = ResolvedRules(options.applied(to: resolved.rules)) }
     if resolved.rules.degrade.mode != .off { return try degrade(request, context: context, rules: resolved.rules.degrade) }
-    if !resolved.rules.faults.isEmpty { try await injectFaults(context: context, faults: resolved.rules.faults, tagKey: resolved.rules.routing.releaseTagKey) }
     var context = context
     if let timeout = resolved.rules.timeout {
       let deadline = ContinuousClock.now.advanced(by: timeout)
       context.deadline = context.deadline.map { min($0, deadline) } ?? deadline
     }
+    if !resolved.rules.faults.isEmpty { try await injectFaults(context: context, faults: resolved.rules.faults, tagKey: resolved.rules.routing.releaseTagKey) }
     guard limiter.tryAcquire() else {
       events.rejected(service: service, method: context.method, code: .overloaded, reason: "client limit")
       throw RPCError(.overloaded, "\(limiter.limit) calls to \(service) already in flight from this client (limits.clientMaxInFlight)")
@@ -35,6 +35,10 @@ extension ClientGovernor {
   private func guardedAttempt<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, breaker: CircuitBreaker, attempt: @Sendable (Request, CallContext) async throws -> Response
   ) async throws -> Response {
+    if let deadline = context.deadline, deadline <= .now {
+      // Out of time before sending: the caller's doing, no breaker's business.
+      throw RPCError(.deadlineExceeded, "the deadline of \(service).\(context.method) passed before it was sent")
+    }
     let start = time.now()
     let (permit, transition) = breaker.acquireWithTransition(now: start)
     if let transition { log(transition, instance: nil, method: context.method) }
@@ -75,6 +79,11 @@ extension ClientGovernor {
     }
     if let delay = fault.delay, random.chance(percent: fault.delayPercent) {
       events.faultInjected(service: service, method: context.method, kind: "delay")
+      // The call's deadline still holds: a delay longer than the time left ends in it.
+      if let remaining = context.remaining(), remaining < delay {
+        try await time.sleep(remaining)
+        throw RPCError(.deadlineExceeded, "injected delay of \(RuleValues.render(delay)) outlasted the deadline of \(service).\(context.method)")
+      }
       try await time.sleep(delay)
     }
     if let code = fault.abort, random.chance(percent: fault.abortPercent) {

@@ -59,10 +59,11 @@ public final class ClientGovernor: InstanceSelector {
 
   /// The rule set in force, with the stateful parts brought up to date with it. A swap is
   /// applied once, and never undone by a call that read an older rule set.
-  func currentRules() -> RuleSet {
-    let ruleSet = rules.current
-    let generation = Int(ruleSet.generation)
-    guard appliedGeneration.load(ordering: .acquiring) < generation else { return ruleSet }
+  func currentRules() -> RuleSnapshot {
+    let snapshot = rules.currentSnapshot
+    let generation = Int(snapshot.generation)
+    guard appliedGeneration.load(ordering: .acquiring) < generation else { return snapshot }
+    let ruleSet = snapshot.ruleSet
     state.withLock { state in
       guard appliedGeneration.load(ordering: .relaxed) < generation else { return }
       for (method, breaker) in state.methodBreakers {
@@ -76,7 +77,7 @@ public final class ClientGovernor: InstanceSelector {
       limiter.limit = serviceRules.limits.clientMaxInFlight ?? .max
       appliedGeneration.store(generation, ordering: .releasing)
     }
-    return ruleSet
+    return snapshot
   }
 
   // MARK: Instance stage
@@ -121,7 +122,7 @@ public final class ClientGovernor: InstanceSelector {
     let hashKey = resolved.rules.loadBalancer.hashKey.flatMap { context.metadata[$0] }
     while let picked = balancer.pick(from: candidates, hashKey: hashKey, now: now) {
       // Every breaker closed: the permit is `allowed` without asking (and taking a lock).
-      let (permit, transition) = availability.all ? (.allowed, nil) : instanceBreakers.acquireWithTransition(picked, now: now)
+      let (permit, transition) = instanceBreakers.acquireWithTransition(picked, now: now)
       if let transition { self.log(transition, instance: picked) }
       guard permit.isPermitted || decision.protectionApplied else {
         candidates.removeAll { $0 == picked }

@@ -62,13 +62,12 @@ struct RetryRunner: Sendable {
   func mayRetry(after error: any Error, attempt: Int) async throws -> Bool {
     guard attempt < maxAttempts, let code = CallOutcome(error: error).failureCode, retryable(code) else { return false }
     if let deadline = context.deadline, deadline <= .now { return false }
+    let backoff = RetryBackoff.ceiling(beforeAttempt: attempt + 1, rules: rules) * governor.random.unit()
+    if let remaining = context.remaining(), backoff >= remaining { return false }
     guard governor.budget.tryWithdraw(now: governor.time.now()) else {
       governor.events.retryBudgetExhausted(service: governor.service, method: context.method)
       return false
     }
-    var backoff = RetryBackoff.ceiling(beforeAttempt: attempt + 1, rules: rules)
-    backoff = backoff * governor.random.unit()
-    if let remaining = context.remaining(), backoff >= remaining { return false }
     if backoff > .zero { try await governor.time.sleep(backoff) }
     governor.events.retried(service: governor.service, method: context.method, attempt: attempt + 1, after: code)
     return true

@@ -43,8 +43,19 @@ public struct RuleFileWatcher: RuleSource {
     return stream
   }
 
-  /// Reads the file; a changed valid version comes back, anything else is nil.
+  /// Reads the file; a changed valid version comes back, anything else is nil. A file
+  /// over ``RuleTree/maxBytes`` is refused unread (its size is checked first), once.
   func check(_ last: inout Data?) -> RuleDocument? {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+    if let size, size > RuleTree.maxBytes {
+      let marker = Data("oversized \(size)".utf8)
+      guard last != marker else { return nil }
+      last = marker
+      let problem = RuleProblem(
+        file: path, location: RuleLocation(line: 1, column: 1), path: "", reason: "\(size) bytes: a rule file may hold \(RuleTree.maxBytes) at most")
+      events.rulesRejected(service: "", source: path, error: RuleSetError([problem]))
+      return nil
+    }
     guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
       if last != nil {
         events.logger.warning("rule file is gone; the rules in force stay", metadata: ["path": "\(path)"])

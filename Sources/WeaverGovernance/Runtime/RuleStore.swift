@@ -22,7 +22,7 @@ public final class RuleStore: Service, Sendable {
   private let sources: [any RuleSource]
   private let events: GovernanceEvents
   private let state: Mutex<State>
-  private let snapshot: Mutex<RuleSet>
+  private let snapshot: Mutex<RuleSnapshot>
 
   private struct State {
     var documents: [RuleLayer: RuleDocument] = [:]
@@ -38,11 +38,14 @@ public final class RuleStore: Service, Sendable {
     self.events = events
     self.state = Mutex(State())
     // Code defaults alone can only be contradictory through a programming error.
-    self.snapshot = Mutex((try? RuleSet(service: service, base: base)) ?? RuleSet.unchecked(service: service, base: base))
+    self.snapshot = Mutex(RuleSnapshot((try? RuleSet(service: service, base: base)) ?? RuleSet.unchecked(service: service, base: base)))
   }
 
   /// The rule set in force.
-  public var current: RuleSet { snapshot.withLock { $0 } }
+  public var current: RuleSet { snapshot.withLock { $0 }.ruleSet }
+
+  /// The rule set in force, by reference (one retain, no copy): for the call path.
+  var currentSnapshot: RuleSnapshot { snapshot.withLock { $0 } }
 
   /// Puts `document` in `layer` (nil removes the layer) if the result is valid; else
   /// throws and changes nothing.
@@ -56,7 +59,7 @@ public final class RuleStore: Service, Sendable {
       state.generation += 1
       ruleSet.generation = state.generation
       state.documents = documents
-      snapshot.withLock { $0 = ruleSet }
+      snapshot.withLock { $0 = RuleSnapshot(ruleSet) }
       return (ruleSet, Array(state.listeners.values))
     }
     for listener in listeners { listener.yield(ruleSet) }
@@ -132,4 +135,17 @@ extension RuleSet {
   static func unchecked(service: String, base: MethodRules) -> RuleSet {
     RuleSet(uncheckedService: service, serviceRules: base)
   }
+}
+
+/// A rule set as calls see it: shared, never copied.
+final class RuleSnapshot: Sendable {
+  let ruleSet: RuleSet
+
+  init(_ ruleSet: RuleSet) {
+    self.ruleSet = ruleSet
+  }
+
+  var generation: UInt64 { ruleSet.generation }
+
+  func resolved(for method: String) -> ResolvedRules { ruleSet.resolved(for: method) }
 }

@@ -14,7 +14,14 @@ public final class ServerGovernor: Sendable {
   public let rules: RuleStore
   let time: TimeSource
   let events: GovernanceEvents
-  private let state = Mutex<[String: MethodLimits]>([:])
+  private let state = Mutex<[String: Entry]>([:])
+
+  /// A method's limiters, and the resolved rules last seen using them (the same reference
+  /// next time means nothing changed: no comparison of rules).
+  struct Entry: Sendable {
+    let limits: MethodLimits
+    weak var source: ResolvedRules?
+  }
 
   /// The limiters of one method, and the rules they were made from.
   final class MethodLimits: Sendable {
@@ -40,12 +47,19 @@ public final class ServerGovernor: Sendable {
 
   /// The limiters for `method` under `limits` (remade when the rules change them; calls in
   /// flight release into the limiter they took from).
-  func limits(for method: String, _ limits: LimitRules) -> MethodLimits? {
+  func limits(for method: String, _ resolved: ResolvedRules) -> MethodLimits? {
+    let limits = resolved.rules.limits
     guard limits.serverQPS != nil || limits.serverMaxInFlight != nil else { return nil }
     return state.withLock { state in
-      if let current = state[method], current.rules == limits { return current }
+      if let current = state[method] {
+        if current.source === resolved { return current.limits }
+        if current.limits.rules == limits {
+          state[method]?.source = resolved
+          return current.limits
+        }
+      }
       let made = MethodLimits(limits)
-      state[method] = made
+      state[method] = Entry(limits: made, source: resolved)
       return made
     }
   }
@@ -58,8 +72,8 @@ struct ServerGovernanceMiddleware: ServerMiddleware {
   func intercept<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    let rules = governor.rules.current.rules(for: context.method)
-    guard let limits = governor.limits(for: context.method, rules.limits) else { return try await next(request, context) }
+    let resolved = governor.rules.currentSnapshot.resolved(for: context.method)
+    guard let limits = governor.limits(for: context.method, resolved) else { return try await next(request, context) }
     if let bucket = limits.bucket, !bucket.tryTake(now: governor.time.now()) {
       governor.events.rejected(service: governor.rules.service, method: context.method, code: .overloaded, reason: "qps")
       throw RPCError(.overloaded, "\(governor.rules.service).\(context.method) is over its rate limit of \(RuleFieldType.format(limits.rules.serverQPS ?? 0)) calls/s")

@@ -3,8 +3,8 @@ import WeaverThrift
 
 /// The one place where errors become Thrift replies and replies become errors again.
 ///
-/// A server answers a call that failed for a reason of its own (overloaded, breaker open,
-/// degraded, injected fault, deadline) with a `TApplicationException` whose type is
+/// A server answers a call that failed with an ``RPCError`` (thrown by a middleware or a
+/// handler: overloaded, breaker open, degraded, injected fault, deadline) with a `TApplicationException` whose type is
 /// `100 + ` the ``RPCError/Code`` wire value; a CloudWeaver client turns it back into that
 /// ``RPCError``, so governance sees `overloaded` as overloaded on every transport, Framed
 /// included. Other Thrift peers see an exception of an unknown type with a clear message.
@@ -62,6 +62,8 @@ extension TApplicationException: FailureClassifying {
     switch kind {
     case .protocolError, .invalidMessageType, .invalidProtocol, .invalidTransform, .badSequenceID, .wrongMethodName: .protocolError
     case .loadShedding: .shuttingDown
+    case .unrecognized(let value) where value > ThriftErrorMapping.codeBase && value <= ThriftErrorMapping.codeBase + Int32(RPCError.Code.all.count):
+      RPCError.Code(wireValue: Int(value - ThriftErrorMapping.codeBase))
     default: .serverError
     }
   }

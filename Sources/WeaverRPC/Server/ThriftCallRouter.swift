@@ -17,7 +17,7 @@ final class ThriftCallRouter: Sendable {
     var dispatchers: [String: ThriftServiceDispatcher] = [:]
     var ordered: [(name: String, dispatcher: ThriftServiceDispatcher)] = []
     for service in services {
-      let dispatcher = ThriftServiceDispatcher(methods: service.methods, limits: limits)
+      let dispatcher = ThriftServiceDispatcher(methods: service.methods, limits: limits, mapError: ThriftErrorMapping.exception(for:method:))
       dispatchers[service.name] = dispatcher
       ordered.append((service.name, dispatcher))
     }

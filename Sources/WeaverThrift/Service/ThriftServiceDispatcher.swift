@@ -10,9 +10,16 @@ import NIOCore
 public struct ThriftServiceDispatcher: Sendable {
   private var methods: [String: ThriftServerMethod] = [:]
   public var limits: ThriftLimits
+  /// Turns an undeclared error a handler threw into the exception sent back (a runtime
+  /// maps its own error types here); nil: `internalError` with the error's description.
+  public var mapError: (@Sendable (_ error: any Error, _ method: String) -> TApplicationException)?
 
-  public init(methods: [ThriftServerMethod], limits: ThriftLimits = .default) {
+  public init(
+    methods: [ThriftServerMethod], limits: ThriftLimits = .default,
+    mapError: (@Sendable (_ error: any Error, _ method: String) -> TApplicationException)? = nil
+  ) {
     self.limits = limits
+    self.mapError = mapError
     for method in methods {
       self.methods[method.name] = method
     }
@@ -73,8 +80,9 @@ public struct ThriftServiceDispatcher: Sendable {
       outcome = .exception(error)
       result = .applicationException(error.kind)
     } catch {
-      outcome = .exception(TApplicationException(.internalError, "Internal error processing '\(header.name)': \(error)"))
-      result = .applicationException(.internalError)
+      let exception = mapError?(error, header.name) ?? TApplicationException(.internalError, "Internal error processing '\(header.name)': \(error)")
+      outcome = .exception(exception)
+      result = .applicationException(exception.kind)
     }
     if isOneway || method.isOneway { return ThriftDispatchResult(message: nil, outcome: result) }
     return ThriftDispatchResult(message: reply(to: header, outcome, protocol: `protocol`, allocator: allocator), outcome: result)
