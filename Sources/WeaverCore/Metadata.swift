@@ -43,10 +43,13 @@ public struct Metadata: Hashable, Sendable {
   public init(receivedHeaders headers: [String: String]) {
     self.init()
     for (key, value) in headers {
-      if key.hasPrefix(Self.persistentPrefix) {
-        persistent[String(key.dropFirst(Self.persistentPrefix.count))] = value
-      } else if key.hasPrefix(Self.transientPrefix) {
-        transientUpstream[String(key.dropFirst(Self.transientPrefix.count))] = value
+      // Byte-wise: the prefixes are ASCII, and String's character-wise dropFirst walks
+      // grapheme clusters (this runs for every call a server receives).
+      let bytes = key.utf8
+      if bytes.starts(with: Self.persistentPrefix.utf8) {
+        persistent[String(decoding: bytes.dropFirst(Self.persistentPrefix.utf8.count), as: UTF8.self)] = value
+      } else if bytes.starts(with: Self.transientPrefix.utf8) {
+        transientUpstream[String(decoding: bytes.dropFirst(Self.transientPrefix.utf8.count), as: UTF8.self)] = value
       }
     }
   }

@@ -30,6 +30,7 @@ public protocol ServerMiddleware: Sendable {
 
 extension Array where Element == any ClientMiddleware {
   /// Runs `request` through every middleware, first to last, then `call`.
+  @inlinable
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, call: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
@@ -39,6 +40,7 @@ extension Array where Element == any ClientMiddleware {
 
 extension Array where Element == any ServerMiddleware {
   /// Runs `request` through every middleware, first to last, then `handler`.
+  @inlinable
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, handler: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
@@ -47,8 +49,10 @@ extension Array where Element == any ServerMiddleware {
 }
 
 /// Runs `middlewares` in order around `last`; `intercept` calls one middleware (client and
-/// server middleware have the same shape but are different protocols).
-private func runChain<Middleware, Request: Sendable, Response: Sendable>(
+/// server middleware have the same shape but are different protocols). Inlinable, so it is
+/// specialised for the request and response types where it is called.
+@inlinable
+func runChain<Middleware, Request: Sendable, Response: Sendable>(
   _ middlewares: ArraySlice<Middleware>, _ request: Request, _ context: CallContext,
   last: (Request, CallContext) async throws -> Response,
   intercept: @escaping (Middleware, Request, CallContext, (Request, CallContext) async throws -> Response) async throws -> Response

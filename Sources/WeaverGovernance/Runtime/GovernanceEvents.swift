@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import Metrics
 import WeaverCore
 
@@ -19,6 +20,8 @@ public struct GovernanceEvents: Sendable {
   }
 
   public var logger: Logger
+  /// Events that can happen on every call in a storm are logged at most once a second.
+  private let throttle = LogThrottle()
 
   public init(logger: Logger = Logger(label: "cloudweaver.governance")) {
     self.logger = logger
@@ -50,7 +53,9 @@ public struct GovernanceEvents: Sendable {
 
   func retryBudgetExhausted(service: String, method: String) {
     Counter(label: Names.retryBudgetExhausted, dimensions: [("service", service), ("method", method)]).increment()
-    logger.warning("retry budget exhausted: not retrying", metadata: ["call": "\(service).\(method)"])
+    if let skipped = throttle.admit() {
+      logger.warning("retry budget exhausted: not retrying", metadata: ["call": "\(service).\(method)", "alsoSinceLastLog": "\(skipped)"])
+    }
   }
 
   func degraded(service: String, method: String, mode: DegradeRules.Mode) {
@@ -65,5 +70,22 @@ public struct GovernanceEvents: Sendable {
   func rejected(service: String, method: String, code: RPCError.Code, reason: String) {
     Counter(label: Names.rejected, dimensions: [("service", service), ("method", method), ("code", code.name)]).increment()
     logger.debug("call rejected", metadata: ["call": "\(service).\(method)", "code": "\(code)", "reason": "\(reason)"])
+  }
+}
+
+/// Lets one log line a second through and counts the ones held back.
+final class LogThrottle: Sendable {
+  private let state = Mutex<(last: ContinuousClock.Instant?, skipped: Int)>((nil, 0))
+
+  /// The number of lines held back since the last one, if this one may be logged.
+  func admit(now: ContinuousClock.Instant = .now) -> Int? {
+    state.withLock { state in
+      if let last = state.last, last.duration(to: now) < .seconds(1) {
+        state.skipped += 1
+        return nil
+      }
+      defer { state = (now, 0) }
+      return state.skipped
+    }
   }
 }

@@ -119,13 +119,14 @@ struct DemoGovernance {
     DemoOutput.line("   getFeed → \(page.posts.count) posts (other methods are not affected)")
     try Self.rules.write(toFile: path, atomically: true, encoding: .utf8)
     try await waitFor { store.current.rules(for: "react").circuitBreaker.mode == .automatic }
-    DemoOutput.line("   edited back: react → \(try await feed.react(postID: 10, reaction: "👍")) reactions")
+    _ = try await feed.react(postID: 10, reaction: "👍")
+    DemoOutput.line("   edited back: react answers again")
 
     try edit(path, append: "circuitBreaker: {failureRateThreshold: 160%}\n")
-    DemoOutput.line("   wrote a broken rule (failureRateThreshold: 160%): rejected, the rules in force stay:")
+    DemoOutput.line("   wrote a broken rule (failureRateThreshold: 160%); the watcher rejects it, the rules in force stay")
     let text = try String(contentsOfFile: path, encoding: .utf8)
     if case .failure(let error) = Result(catching: { try RuleDocument(parsing: text, file: "service.yaml") }) {
-      DemoOutput.line("   \(error)")
+      DemoOutput.line("   (weaver rules check says: \(error))")
     }
     outcome = try await calls(feed, count: 30, counting: all)
     DemoOutput.line("   30 calls → \(outcome)")
