@@ -105,3 +105,31 @@ import WeaverTesting
     #expect(error?.message.hasPrefix("injected fault") == true)
   }
 }
+
+@Suite struct HedgedRetryTests {
+  @Test func aFailedAttemptIsRetriedAtOnceWhenHedgingAndTheReplyWins() async throws {
+    let clock = ManualClock()
+    let governor = try HedgingAndRetryTests.governor(
+      "retry: {maxAttempts: 3, idempotent: true, hedgingDelay: 50ms, backoffBase: 0s, backoffMax: 0s}", clock: clock)
+    let attempts = HedgingAndRetryTests.Attempts()
+    let reply = try await governor.run("x", context: CallContext(service: "S", method: "get")) { (_: String, _: CallContext) in
+      let number = attempts.started.wrappingAdd(1, ordering: .relaxed).newValue
+      if number == 1 { throw RPCError(.connectFailed, "refused") }
+      return "reply \(number)"
+    }
+    #expect(reply == "reply 2", "the retry went out without waiting for the hedging delay")
+    #expect(attempts.started.load(ordering: .relaxed) == 2)
+  }
+
+  @Test func whenEveryAttemptFailsTheLastErrorIsThrown() async throws {
+    let clock = ManualClock()
+    let governor = try HedgingAndRetryTests.governor(
+      "retry: {maxAttempts: 2, idempotent: true, hedgingDelay: 50ms, backoffBase: 0s, backoffMax: 0s}", clock: clock)
+    let error = await #expect(throws: RPCError.self) {
+      try await governor.run("x", context: CallContext(service: "S", method: "get")) { (_: String, _: CallContext) async throws -> String in
+        throw RPCError(.connectFailed, "refused")
+      }
+    }
+    #expect(error?.code == .connectFailed)
+  }
+}

@@ -1,16 +1,18 @@
 import WeaverCore
 
 /// Hedged attempts (Kitex's backup request): the first attempt goes out at once, another
-/// after each hedging delay without a reply (or at once after a retryable failure), up to
-/// the call's attempts; the first reply wins and the others are cancelled. Each backup
-/// spends retry budget.
+/// after each hedging delay without a reply (the timer is re-armed by every attempt), or
+/// after a backoff when an attempt fails with a retryable error; up to the call's
+/// attempts. The first reply wins and the others are cancelled. Every attempt after the
+/// first spends retry budget.
 struct HedgedAttempts: Sendable {
   let runner: RetryRunner
 
   private enum Event<Response: Sendable>: Sendable {
     case reply(Response)
     case failed(any Error, attempt: Int)
-    case hedgeTimer
+    /// The hedging delay passed since attempt `armedBy` started.
+    case hedgeTimer(armedBy: Int)
   }
 
   func run<Request: Sendable, Response: Sendable>(
@@ -19,27 +21,28 @@ struct HedgedAttempts: Sendable {
     let governor = runner.governor
     let delay = runner.rules.hedgingDelay ?? .zero
     let maxAttempts = runner.maxAttempts
-    let log = AttemptLog.current
+    let method = runner.context.method
     return try await withThrowingTaskGroup(of: Event<Response>.self) { group in
       var started = 0
       var running = 0
-      var lastError: (any Error)?
-      func start() {
+      /// Starts the next attempt after `wait` (a retry's backoff), and re-arms the timer.
+      func start(after wait: Duration = .zero) {
         started += 1
         running += 1
         let number = started
         let context = runner.attemptContext(number)
         group.addTask {
           do {
-            return .reply(try await AttemptLog.$current.withValue(log) { try await attempt(request, context) })
+            if wait > .zero { try await governor.time.sleep(wait) }
+            return .reply(try await attempt(request, context))
           } catch {
             return .failed(error, attempt: number)
           }
         }
         if started < maxAttempts {
           group.addTask {
-            try? await governor.time.sleep(delay)
-            return .hedgeTimer
+            try? await governor.time.sleep(wait + delay)
+            return .hedgeTimer(armedBy: number)
           }
         }
       }
@@ -51,25 +54,37 @@ struct HedgedAttempts: Sendable {
           return response
         case .failed(let error, let number):
           running -= 1
-          lastError = error
-          let code = CallOutcome(error: error).failureCode
-          let retryable = code.map(runner.retryable) ?? false
-          if retryable, started < maxAttempts, number == started, governor.budget.tryWithdraw(now: governor.time.now()) {
-            start()
+          if number == started, started < maxAttempts, let wait = retryWait(after: error, before: started + 1) {
+            governor.events.retried(service: governor.service, method: method, attempt: started + 1, after: CallOutcome(error: error).failureCode ?? .unknown)
+            start(after: wait)
           } else if running == 0 {
             group.cancelAll()
             throw error
           }
-        case .hedgeTimer:
-          guard running > 0, started < maxAttempts, !Task.isCancelled else { continue }
+        case .hedgeTimer(let armedBy):
+          // Only the timer of the latest attempt counts; an attempt is still out.
+          guard armedBy == started, running > 0, started < maxAttempts, !Task.isCancelled else { continue }
           guard governor.budget.tryWithdraw(now: governor.time.now()) else {
-            governor.events.retryBudgetExhausted(service: governor.service, method: runner.context.method)
+            governor.events.retryBudgetExhausted(service: governor.service, method: method)
             continue
           }
           start()
         }
       }
-      throw lastError ?? RPCError(.unknown, "no attempt of \(governor.service).\(runner.context.method) finished")
+      throw RPCError(.unknown, "no attempt of \(governor.service).\(method) finished")
     }
+  }
+
+  /// The backoff before retrying after `error`, if it may be retried now: a retryable
+  /// code, time left for the backoff, and budget.
+  private func retryWait(after error: any Error, before attempt: Int) -> Duration? {
+    guard let code = CallOutcome(error: error).failureCode, runner.retryable(code) else { return nil }
+    let wait = RetryBackoff.ceiling(beforeAttempt: attempt, rules: runner.rules) * runner.governor.random.unit()
+    if let remaining = runner.context.remaining(), wait >= remaining { return nil }
+    guard runner.governor.budget.tryWithdraw(now: runner.governor.time.now()) else {
+      runner.governor.events.retryBudgetExhausted(service: runner.governor.service, method: runner.context.method)
+      return nil
+    }
+    return wait
   }
 }
