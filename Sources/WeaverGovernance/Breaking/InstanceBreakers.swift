@@ -50,10 +50,14 @@ public final class InstanceBreakers: Sendable {
     /// Runs `body` on the breaker of `address`, keeping ``ejected`` in step.
     mutating func modify<R>(_ address: String, _ body: (inout BreakerStateMachine) -> R) -> R? {
       guard let index = entries.index(forKey: address) else { return nil }  // one hash, then in place
-      let before = entries.values[index].machine.state
-      let result = body(&entries.values[index].machine)
-      let after = entries.values[index].machine.state
-      ejected += (InstanceBreakers.isEjected(after) ? 1 : 0) - (InstanceBreakers.isEjected(before) ? 1 : 0)
+      // One in-place access: reading the state through the dictionary would copy the entry.
+      return Self.update(&entries.values[index].machine, ejected: &ejected, body)
+    }
+
+    private static func update<R>(_ machine: inout BreakerStateMachine, ejected: inout Int, _ body: (inout BreakerStateMachine) -> R) -> R {
+      let before = machine.state
+      let result = body(&machine)
+      ejected += (InstanceBreakers.isEjected(machine.state) ? 1 : 0) - (InstanceBreakers.isEjected(before) ? 1 : 0)
       return result
     }
 
