@@ -176,7 +176,8 @@ let package = Package(
     .testTarget(name: "WeaverCoreTests", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "WeaverGovernanceTests",
-      dependencies: ["WeaverGovernance", "WeaverCore", "WeaverTesting"],
+      dependencies: ["WeaverGovernance", "WeaverCore", "WeaverTesting", "WeaverTestSupport"],
+      exclude: ["RuleFiles"],
       swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])]
     ),
     .testTarget(name: "WeaverTestingTests", dependencies: ["WeaverTesting"], swiftSettings: strictSwift),

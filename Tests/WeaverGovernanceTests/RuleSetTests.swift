@@ -199,3 +199,13 @@ import WeaverCore
     #expect(error?.description.contains("methods.get.retry.budgetPercent: applies to the whole service") == true)
   }
 }
+
+@Suite struct OffSpellingTests {
+  @Test func offNullAndFalseAllTurnARuleOff() throws {
+    for spelling in ["off", "null", "false", "~"] {
+      let rules = try RuleSet(service: "S", parsing: "retry: {hedgingDelay: \(spelling)}\ndegrade: {mode: \(spelling == "~" || spelling == "null" ? "off" : spelling)}", file: "f.yaml")
+      #expect(rules.serviceRules.retry.hedgingDelay == nil, "\(spelling)")
+      #expect(rules.serviceRules.degrade.mode == .off, "\(spelling)")
+    }
+  }
+}

@@ -1,6 +1,6 @@
 /// A JSON value with ordered keys, printed readably: enough to write the rule schema
 /// without a serializer that reorders keys.
-indirect enum JSONText {
+indirect enum JSONText: Sendable {
   case string(String)
   case literal(String)
   case array([JSONText])

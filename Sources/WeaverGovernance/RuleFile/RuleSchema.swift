@@ -60,14 +60,20 @@ enum RuleSchema {
       return [("type", .string("number")), ("minimum", .literal(RuleFieldType.format(min))), ("maximum", .literal(RuleFieldType.format(max)))]
     case .boolean: return [("type", .string("boolean"))]
     case .string: return [("type", .string("string")), ("minLength", .literal("1"))]
-    case .choice(let values): return [("enum", .array(values.map { .string($0) }))]
+    case .choice(let values):
+      // YAML 1.1 tools write `off` as false.
+      return [("enum", .array(values.map { .string($0) } + (values.contains("off") ? [.literal("false")] : [])))]
     case .codes: return [("type", .string("array")), ("items", .object([("enum", codeNames)]))]
-    case .optional(.codes): return [("anyOf", .array([.object([("enum", codeNames)]), .object([("const", .string("off"))]), .object([("type", .string("null"))])]))]
-    case .optional(let wrapped):
-      return [("anyOf", .array([.object(typeMembers(wrapped)), .object([("const", .string("off"))]), .object([("type", .string("null"))])]))]
+    case .optional(.codes): return [("anyOf", .array([.object([("enum", codeNames)])] + offForms))]
+    case .optional(let wrapped): return [("anyOf", .array([.object(typeMembers(wrapped))] + offForms))]
     case .section, .list: return [("type", .string("object"))]
     }
   }
+
+  /// How "off" may be written: `off`, null, or false (what YAML 1.1 tools make of `off`).
+  private static let offForms: [JSONText] = [
+    .object([("const", .string("off"))]), .object([("type", .string("null"))]), .object([("const", .literal("false"))]),
+  ]
 
   private static func defaultValue(_ field: RuleFieldDoc) -> JSONText {
     switch field.type {

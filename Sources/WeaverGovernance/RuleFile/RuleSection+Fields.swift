@@ -85,7 +85,9 @@ extension RuleSection {
   func choice<T: RawRepresentable & CaseIterable>(_ key: String, aliases: [String] = [], doc: String, _ target: inout T) where T.RawValue == String {
     let names = T.allCases.map(\.rawValue)
     scalar(key, aliases: aliases, type: .choice(names), doc: doc, into: &target, render: \.rawValue) { text in
-      T(rawValue: text).map { .success($0) } ?? .failure(RuleReason("'\(text)' is not one of \(names.joined(separator: ", "))"))
+      // YAML 1.1 tools write `off` as false.
+      let name = text == "false" && names.contains("off") ? "off" : text
+      return T(rawValue: name).map { .success($0) } ?? .failure(RuleReason("'\(text)' is not one of \(names.joined(separator: ", "))"))
     }
   }
 
@@ -104,7 +106,8 @@ extension RuleSection {
 
 /// Parsing and rendering of rule values.
 enum RuleValues {
-  static func isOff(_ text: String) -> Bool { text == "off" || text == "none" }
+  /// `off` (or `none`, or `false`: YAML 1.1 tools turn a bare `off` into false).
+  static func isOff(_ text: String) -> Bool { text == "off" || text == "none" || text == "false" }
 
   /// `250ms`, `10s`, `1.5s`, `2m`, `1h`, `500us`, `100ns`. A bare number has no unit and
   /// is rejected.
