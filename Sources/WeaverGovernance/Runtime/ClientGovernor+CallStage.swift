@@ -25,10 +25,28 @@ extension ClientGovernor {
     }
     defer { limiter.release() }
     let breaker = methodBreaker(context.method, resolved: resolved)
-    let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
-      try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
+    let runner = RetryRunner(governor: self, resolved: resolved, context: context)
+    if runner.isHedged {
+      let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
+        try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
+      }
+      return try await runner.run(request, attempt: guarded)
     }
-    return try await RetryRunner(governor: self, resolved: resolved, context: context).run(request, attempt: guarded)
+    // Retries inline (no closure, no extra frame per call: this is every call's path).
+    budget.recordRequest(now: time.now())
+    let maxAttempts = runner.maxAttempts
+    let log = AttemptLog(rules: resolved)
+    return try await AttemptLog.$current.withValue(log) {
+      var number = 1
+      while true {
+        do {
+          return try await guardedAttempt(request, context: runner.attemptContext(number), breaker: breaker, attempt: attempt)
+        } catch {
+          guard number < maxAttempts, try await runner.mayRetry(after: error, attempt: number) else { throw error }
+          number += 1
+        }
+      }
+    }
   }
 
   /// One attempt behind the service-and-method breaker.

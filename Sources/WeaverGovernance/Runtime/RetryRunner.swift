@@ -18,6 +18,11 @@ struct RetryRunner: Sendable {
     return retry.maxAttempts
   }
 
+  /// Whether the call's attempts are hedged (idempotent, a hedging delay, attempts to spare).
+  var isHedged: Bool {
+    resolved.rules.retry.hedgingDelay != nil && resolved.rules.retry.idempotent && maxAttempts > 1
+  }
+
   func run<Request: Sendable, Response: Sendable>(
     _ request: Request, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
   ) async throws -> Response {
