@@ -30,7 +30,7 @@ public struct ThriftBenchPlan: Sendable {
   public var metadata: [String: String] = [:]
 
   /// The servers: `target` may list several, comma-separated.
-  public var targets: [String] { target.split(separator: ",").map { String($0).trimmingSpaces } }
+  public var targets: [String] { target.split(separator: ",").map { String($0.filter { $0 != " " }) } }
 
   public init(
     target: String, transport: ThriftTransport = .ttheader, protocol: ThriftProtocolID = .binary,
@@ -82,11 +82,3 @@ public struct ThriftBenchError: Error, Hashable, Sendable, CustomStringConvertib
   }
 }
 
-extension String {
-  var trimmingSpaces: String {
-    var text = Substring(self)
-    while text.first == " " { text.removeFirst() }
-    while text.last == " " { text.removeLast() }
-    return String(text)
-  }
-}

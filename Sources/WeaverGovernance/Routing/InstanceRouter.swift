@@ -17,6 +17,20 @@ import WeaverCore
 ///    instances. When none is healthy (possible only with the threshold at 0), the whole
 ///    group too: trying an instance believed unhealthy beats failing every call.
 public enum InstanceRouter {
+  /// Whether ``route(_:request:rules:explain:isHealthy:)`` would keep every instance when
+  /// all are healthy: no region affinity, and no instance carries the release-tag label
+  /// (`labels`: every label the instances carry) while the call's tag, if any, falls back
+  /// to untagged or any instance. Lets a caller skip routing on the common path.
+  public static func keepsEveryInstance(_ routing: RoutingRules, request: RouteRequest, labels: Set<String>) -> Bool {
+    guard !routing.regionAffinity else { return false }
+    guard routing.releaseTagEnabled, labels.contains(routing.releaseTagLabel) || request.releaseTag?.isEmpty == false else { return true }
+    guard !labels.contains(routing.releaseTagLabel) else { return false }
+    switch routing.tagFallback {
+    case .untagged, .any: return true
+    case .tag, .fail: return false
+    }
+  }
+
   /// The candidates for `request` among `instances`; `isHealthy` is asked once per
   /// instance.
   public static func route(

@@ -66,18 +66,9 @@ public struct RuleDocument: Sendable, Hashable {
 
   static func reportServiceWide(in tree: RuleTree, path: String, sink: RuleSink) {
     for keys in serviceWide {
-      var node = tree
-      var location: RuleLocation?
-      for key in keys {
-        guard case .mapping(let entries, _) = node, let entry = entries.first(where: { $0.key == key }) else {
-          location = nil
-          break
-        }
-        location = entry.keyLocation
-        node = entry.value
-      }
-      if let location {
-        sink.problem(location, "\(path).\(keys.joined(separator: "."))", "applies to the whole service: move it out of methods")
+      let found = tree.entries(along: keys)
+      if found.count == keys.count, let last = found.last {
+        sink.problem(last.keyLocation, "\(path).\(keys.joined(separator: "."))", "applies to the whole service: move it out of methods")
       }
     }
   }
@@ -91,14 +82,7 @@ public struct RuleDocument: Sendable, Hashable {
   /// Where `path` (dot-separated, `methods.getFeed.retry.maxAttempts`) is written, or the
   /// nearest enclosing field that is.
   func location(of path: String) -> RuleLocation {
-    var node = tree
-    var location = tree.location
-    for component in path.split(separator: ".") {
-      let key = component.split(separator: "[").first.map(String.init) ?? String(component)
-      guard case .mapping(let entries, _) = node, let entry = entries.first(where: { $0.key == key }) else { break }
-      location = entry.keyLocation
-      node = entry.value
-    }
-    return location
+    let keys = path.split(separator: ".").map { $0.split(separator: "[").first.map(String.init) ?? String($0) }
+    return tree.entries(along: keys).last?.keyLocation ?? tree.location
   }
 }

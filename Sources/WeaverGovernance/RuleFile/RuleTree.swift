@@ -8,6 +8,18 @@ public indirect enum RuleTree: Sendable, Hashable {
   case sequence([RuleTree], RuleLocation)
   case null(RuleLocation)
 
+  /// The entries along `keys` (`["retry", "maxAttempts"]`), as far as they are written.
+  func entries(along keys: [String]) -> [RuleEntry] {
+    var node = self
+    var found: [RuleEntry] = []
+    for key in keys {
+      guard case .mapping(let entries, _) = node, let entry = entries.first(where: { $0.key == key }) else { break }
+      found.append(entry)
+      node = entry.value
+    }
+    return found
+  }
+
   public var location: RuleLocation {
     switch self {
     case .scalar(_, let location), .mapping(_, let location), .sequence(_, let location), .null(let location): location

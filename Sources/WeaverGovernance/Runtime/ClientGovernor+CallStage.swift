@@ -26,23 +26,22 @@ extension ClientGovernor {
     defer { limiter.release() }
     let breaker = methodBreaker(context.method, resolved: resolved)
     let runner = RetryRunner(governor: self, resolved: resolved, context: context)
-    if runner.isHedged {
-      let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
-        try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
-      }
-      return try await runner.run(request, attempt: guarded)
-    }
-    // Retries inline (no closure, no extra frame per call: this is every call's path).
     budget.recordRequest(now: time.now())
-    let maxAttempts = runner.maxAttempts
-    let log = AttemptLog(rules: resolved)
-    return try await AttemptLog.$current.withValue(log) {
+    return try await AttemptLog.$current.withValue(AttemptLog(rules: resolved)) {
+      if runner.isHedged {
+        let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
+          try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
+        }
+        return try await HedgedAttempts(runner: runner).run(request, attempt: guarded)
+      }
+      // Retries inline (no closure, no extra frame per call: this is every call's path).
       var number = 1
       while true {
         do {
           return try await guardedAttempt(request, context: runner.attemptContext(number), breaker: breaker, attempt: attempt)
         } catch {
-          guard number < maxAttempts, try await runner.mayRetry(after: error, attempt: number) else { throw error }
+          guard let backoff = runner.retryDelay(after: error, before: number + 1) else { throw error }
+          if backoff > .zero { try await time.sleep(backoff) }
           number += 1
         }
       }

@@ -111,7 +111,7 @@ public final class ClientGovernor: InstanceSelector {
       releaseTag: context.metadata.persistent[resolved.rules.routing.releaseTagKey], region: locality.region, zone: locality.zone)
     let availability = instanceBreakers.availability(now: now)
     let decision: RouteDecision
-    if availability.all && Self.routingChangesNothing(resolved.rules.routing, request: request, labels: labels) {
+    if availability.all && InstanceRouter.keepsEveryInstance(resolved.rules.routing, request: request, labels: labels) {
       decision = RouteDecision(candidates: instances, steps: [])
     } else {
       decision = InstanceRouter.route(instances, request: request, rules: resolved.rules.routing, explain: false, isHealthy: availability.isAvailable)
@@ -144,19 +144,6 @@ public final class ClientGovernor: InstanceSelector {
     if instances.isEmpty { throw RPCError(.unavailable, "no instance of \(service) to call") }
     if decision.candidates.isEmpty { throw RPCError(.unavailable, "no instance of \(service) for this call\(why)") }
     throw RPCError(.circuitOpen, "every instance of \(service) this call may use is ejected by its breaker\(why)")
-  }
-
-  /// Whether routing would keep every instance, when all are healthy: no region affinity,
-  /// and no instance carries the release-tag label while the call's tag (if any) falls back
-  /// to untagged or any instance.
-  static func routingChangesNothing(_ routing: RoutingRules, request: RouteRequest, labels: Set<String>) -> Bool {
-    guard !routing.regionAffinity else { return false }
-    guard routing.releaseTagEnabled, labels.contains(routing.releaseTagLabel) || request.releaseTag?.isEmpty == false else { return true }
-    guard !labels.contains(routing.releaseTagLabel) else { return false }
-    switch routing.tagFallback {
-    case .untagged, .any: return true
-    case .tag, .fail: return false
-    }
   }
 
   func log(_ transition: BreakerTransition, instance: Instance?, method: String? = nil) {

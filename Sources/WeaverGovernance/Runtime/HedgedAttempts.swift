@@ -54,8 +54,7 @@ struct HedgedAttempts: Sendable {
           return response
         case .failed(let error, let number):
           running -= 1
-          if number == started, started < maxAttempts, let wait = retryWait(after: error, before: started + 1) {
-            governor.events.retried(service: governor.service, method: method, attempt: started + 1, after: CallOutcome(error: error).failureCode ?? .unknown)
+          if number == started, let wait = runner.retryDelay(after: error, before: started + 1) {
             start(after: wait)
           } else if running == 0 {
             group.cancelAll()
@@ -73,18 +72,5 @@ struct HedgedAttempts: Sendable {
       }
       throw RPCError(.unknown, "no attempt of \(governor.service).\(method) finished")
     }
-  }
-
-  /// The backoff before retrying after `error`, if it may be retried now: a retryable
-  /// code, time left for the backoff, and budget.
-  private func retryWait(after error: any Error, before attempt: Int) -> Duration? {
-    guard let code = CallOutcome(error: error).failureCode, runner.retryable(code) else { return nil }
-    let wait = RetryBackoff.ceiling(beforeAttempt: attempt, rules: runner.rules) * runner.governor.random.unit()
-    if let remaining = runner.context.remaining(), wait >= remaining { return nil }
-    guard runner.governor.budget.tryWithdraw(now: runner.governor.time.now()) else {
-      runner.governor.events.retryBudgetExhausted(service: runner.governor.service, method: runner.context.method)
-      return nil
-    }
-    return wait
   }
 }

@@ -1,8 +1,8 @@
 import WeaverCore
 
-/// The attempts of one call: retries with jittered backoff inside the budget and the
-/// call's deadline, each on an instance not tried yet when there is one, or hedged
-/// (backup attempts after a delay, the first reply wins).
+/// The retry decisions of one call: how many attempts, each attempt's context, and whether
+/// (and after what backoff) a failure is retried inside the budget and the deadline. The
+/// call stage runs the attempts; ``HedgedAttempts`` runs them hedged.
 struct RetryRunner: Sendable {
   let governor: ClientGovernor
   let resolved: ResolvedRules
@@ -21,27 +21,6 @@ struct RetryRunner: Sendable {
   /// Whether the call's attempts are hedged (idempotent, a hedging delay, attempts to spare).
   var isHedged: Bool {
     resolved.rules.retry.hedgingDelay != nil && resolved.rules.retry.idempotent && maxAttempts > 1
-  }
-
-  func run<Request: Sendable, Response: Sendable>(
-    _ request: Request, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
-  ) async throws -> Response {
-    governor.budget.recordRequest(now: governor.time.now())
-    let log = AttemptLog(rules: resolved)
-    return try await AttemptLog.$current.withValue(log) {
-      if resolved.rules.retry.hedgingDelay != nil && resolved.rules.retry.idempotent && maxAttempts > 1 {
-        return try await HedgedAttempts(runner: self).run(request, attempt: attempt)
-      }
-      var number = 1
-      while true {
-        do {
-          return try await attempt(request, attemptContext(number))
-        } catch {
-          guard try await mayRetry(after: error, attempt: number) else { throw error }
-          number += 1
-        }
-      }
-    }
   }
 
   /// The context of attempt `number`: marked as a retry after the first, with the
@@ -63,19 +42,19 @@ struct RetryRunner: Sendable {
     return context
   }
 
-  /// Whether attempt `attempt` + 1 may follow a failure; waits out the backoff if so.
-  func mayRetry(after error: any Error, attempt: Int) async throws -> Bool {
-    guard attempt < maxAttempts, let code = CallOutcome(error: error).failureCode, retryable(code) else { return false }
-    if let deadline = context.deadline, deadline <= .now { return false }
-    let backoff = RetryBackoff.ceiling(beforeAttempt: attempt + 1, rules: rules) * governor.random.unit()
-    if let remaining = context.remaining(), backoff >= remaining { return false }
+  /// The backoff before attempt `next`, if a failure may be retried now: a retryable code,
+  /// attempts to spare, time left for the backoff, and budget (withdrawn here).
+  func retryDelay(after error: any Error, before next: Int) -> Duration? {
+    guard next <= maxAttempts, let code = CallOutcome(error: error).failureCode, retryable(code) else { return nil }
+    if let deadline = context.deadline, deadline <= .now { return nil }
+    let backoff = RetryBackoff.ceiling(beforeAttempt: next, rules: rules) * governor.random.unit()
+    if let remaining = context.remaining(), backoff >= remaining { return nil }
     guard governor.budget.tryWithdraw(now: governor.time.now()) else {
       governor.events.retryBudgetExhausted(service: governor.service, method: context.method)
-      return false
+      return nil
     }
-    if backoff > .zero { try await governor.time.sleep(backoff) }
-    governor.events.retried(service: governor.service, method: context.method, attempt: attempt + 1, after: code)
-    return true
+    governor.events.retried(service: governor.service, method: context.method, attempt: next, after: code)
+    return backoff
   }
 
   /// Whether a failure of `code` is retried: the rules' lists; an attempt that hit its own

@@ -39,11 +39,15 @@ public enum ThriftErrorMapping {
     switch exception.kind {
     case .loadShedding:
       return RPCError(.shuttingDown, exception.message)
-    case .unrecognized(let value) where value > codeBase && value <= codeBase + Int32(RPCError.Code.all.count):
-      return RPCError(RPCError.Code(wireValue: Int(value - codeBase)), exception.message)
     default:
-      return exception
+      return code(of: exception.kind).map { RPCError($0, exception.message) } ?? exception
     }
+  }
+
+  /// The ``RPCError`` code a CloudWeaver server put in an exception's type, if it did.
+  static func code(of kind: TApplicationException.Kind) -> RPCError.Code? {
+    guard case .unrecognized(let value) = kind, value > codeBase, value <= codeBase + Int32(RPCError.Code.all.count) else { return nil }
+    return RPCError.Code(wireValue: Int(value - codeBase))
   }
 
   /// How a server-side outcome counts for governance.
@@ -62,9 +66,7 @@ extension TApplicationException: FailureClassifying {
     switch kind {
     case .protocolError, .invalidMessageType, .invalidProtocol, .invalidTransform, .badSequenceID, .wrongMethodName: .protocolError
     case .loadShedding: .shuttingDown
-    case .unrecognized(let value) where value > ThriftErrorMapping.codeBase && value <= ThriftErrorMapping.codeBase + Int32(RPCError.Code.all.count):
-      RPCError.Code(wireValue: Int(value - ThriftErrorMapping.codeBase))
-    default: .serverError
+    default: ThriftErrorMapping.code(of: kind) ?? .serverError
     }
   }
 }
