@@ -14,11 +14,20 @@ let package = Package(
     .executableTarget(
       name: "CodecBenchmark",
       dependencies: [
+        "BenchmarkSupport",
         .product(name: "WeaverThrift", package: "CloudWeaver"),
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       plugins: [.plugin(name: "WeaverThriftPlugin", package: "CloudWeaver")]
     ),
+    .executableTarget(
+      name: "GovernanceBenchmark",
+      dependencies: [
+        "BenchmarkSupport", .product(name: "WeaverCore", package: "CloudWeaver"), .product(name: "WeaverGovernance", package: "CloudWeaver"),
+        .product(name: "WeaverRPC", package: "CloudWeaver"), .product(name: "NIOCore", package: "swift-nio"),
+      ]
+    ),
+    .target(name: "BenchmarkSupport"),
     .executableTarget(
       name: "RawEchoServer",
       dependencies: [

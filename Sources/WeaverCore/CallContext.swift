@@ -19,6 +19,10 @@ public struct CallContext: Sendable {
   /// When the call must be over.
   public var deadline: ContinuousClock.Instant?
   public var metadata: Metadata
+  /// What a client's call stage keeps for this call and hands to its instance stage with
+  /// the context (``ClientGovernor``'s log of the instances tried). Transports pass it
+  /// along untouched; it never goes on the wire.
+  public var attemptState: (any CallAttemptState)?
 
   public init(service: String = "", method: String = "", caller: String? = nil, deadline: ContinuousClock.Instant? = nil, metadata: Metadata = Metadata()) {
     self.service = service
@@ -49,3 +53,7 @@ public struct CallContext: Sendable {
     deadline.map { max(.zero, now.duration(to: $0)) }
   }
 }
+
+/// State a client's call stage keeps for one call, for its instance stage (see
+/// ``CallContext/attemptState``).
+public protocol CallAttemptState: AnyObject, Sendable {}

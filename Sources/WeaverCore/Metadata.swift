@@ -8,18 +8,60 @@
 /// On TTHeader and THeader they ride as string headers prefixed `RPC_TRANSIT_` and
 /// `RPC_PERSIST_`, so Kitex services read and forward them too.
 public struct Metadata: Hashable, Sendable {
-  public var transient: [String: String]
-  public var persistent: [String: String]
+  /// The three dictionaries in one copy-on-write box: a call context is copied at every
+  /// stage of a call, and this makes each copy one reference count, not three.
+  private final class Storage: Sendable {
+    let transient: [String: String]
+    let persistent: [String: String]
+    let transientUpstream: [String: String]
+
+    init(transient: [String: String], persistent: [String: String], transientUpstream: [String: String]) {
+      self.transient = transient
+      self.persistent = persistent
+      self.transientUpstream = transientUpstream
+    }
+
+    static let empty = Storage(transient: [:], persistent: [:], transientUpstream: [:])
+  }
+
+  private var storage: Storage
+
+  public var transient: [String: String] {
+    get { storage.transient }
+    set { storage = Storage(transient: newValue, persistent: storage.persistent, transientUpstream: storage.transientUpstream) }
+  }
+
+  public var persistent: [String: String] {
+    get { storage.persistent }
+    set { storage = Storage(transient: storage.transient, persistent: newValue, transientUpstream: storage.transientUpstream) }
+  }
+
   /// Transient keys the caller sent to this hop.
-  public var transientUpstream: [String: String]
+  public var transientUpstream: [String: String] {
+    get { storage.transientUpstream }
+    set { storage = Storage(transient: storage.transient, persistent: storage.persistent, transientUpstream: newValue) }
+  }
 
   public init(transient: [String: String] = [:], persistent: [String: String] = [:], transientUpstream: [String: String] = [:]) {
-    self.transient = transient
-    self.persistent = persistent
-    self.transientUpstream = transientUpstream
+    if transient.isEmpty && persistent.isEmpty && transientUpstream.isEmpty {
+      storage = .empty
+    } else {
+      storage = Storage(transient: transient, persistent: persistent, transientUpstream: transientUpstream)
+    }
   }
 
   public var isEmpty: Bool { transient.isEmpty && persistent.isEmpty && transientUpstream.isEmpty }
+
+  public static func == (lhs: Metadata, rhs: Metadata) -> Bool {
+    lhs.storage === rhs.storage
+      || (lhs.transient == rhs.transient && lhs.persistent == rhs.persistent && lhs.transientUpstream == rhs.transientUpstream)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(transient)
+    hasher.combine(persistent)
+    hasher.combine(transientUpstream)
+  }
 
   /// The value of `key`, looked up in persistent, then transient, then upstream keys.
   public subscript(key: String) -> String? {

@@ -25,6 +25,10 @@ public struct TimeSource: Sendable {
     self.init(now: { origin.duration(to: clock.now) }, sleep: { try await clock.sleep(for: $0) })
   }
 
-  /// The system's monotonic clock.
-  public static let continuous = TimeSource(ContinuousClock())
+  /// The system's monotonic clock. (Concrete, not through ``init(_:)``: every governed call
+  /// reads it several times, and the generic path looks up the clock's types each time.)
+  public static let continuous: TimeSource = {
+    let origin = ContinuousClock.now
+    return TimeSource(now: { origin.duration(to: .now) }, sleep: { try await Task.sleep(for: $0) })
+  }()
 }

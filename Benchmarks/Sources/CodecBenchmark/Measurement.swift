@@ -29,15 +29,3 @@ private func time(_ body: () -> Void) -> Double {
   clock_gettime(CLOCK_MONOTONIC, &end)
   return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
 }
-
-/// Counts heap allocations when the process runs with Benchmarks/malloc-counter preloaded.
-enum AllocationCounter {
-  private typealias Counter = @convention(c) () -> UInt64
-  private static let counter: Counter? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "weaver_malloc_count") else { return nil }
-    return unsafeBitCast(symbol, to: Counter.self)
-  }()
-
-  static var isAvailable: Bool { counter != nil }
-  static var count: UInt64 { counter?() ?? 0 }
-}

@@ -3,6 +3,7 @@
 // value and prints the ratios.
 //
 // usage: CodecBenchmark [--json] [--only encode|decode]   (--only is for profiling)
+import BenchmarkSupport
 import NIOCore
 import WeaverThrift
 

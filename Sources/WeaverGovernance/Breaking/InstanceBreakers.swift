@@ -122,8 +122,7 @@ public final class InstanceBreakers: Sendable {
   /// for newcomers, drops those of instances that left.
   public func update(instances: [Instance]) {
     registry.withLock { registry in
-      var entries: [String: Entry] = [:]
-      entries.reserveCapacity(instances.count)
+      var entries = [String: Entry](minimumCapacity: instances.count)
       for instance in instances {
         let address = instance.address
         if var entry = registry.entries.removeValue(forKey: address) ?? entries[address] {

@@ -8,10 +8,27 @@ import Synchronization
 /// intervals ahead of `now`. No floating-point drift, O(1).
 public final class TokenBucket: Sendable {
   struct State: Sendable {
-    var interval: Duration?
-    var burst: Int
+    var interval: Duration? {
+      didSet { updateMaxAhead() }
+    }
+    var burst: Int {
+      didSet { updateMaxAhead() }
+    }
+    /// How far ahead of now the theoretical arrival may run: `burst - 1` intervals (kept,
+    /// not multiplied out per call).
+    private(set) var maxAhead: Duration = .zero
     /// When the bucket is full again; nil: full.
     var theoreticalArrival: Duration?
+
+    init(interval: Duration?, burst: Int) {
+      self.interval = interval
+      self.burst = burst
+      updateMaxAhead()
+    }
+
+    private mutating func updateMaxAhead() {
+      maxAhead = (interval ?? .zero) * (burst - 1)
+    }
   }
 
   private let state: Mutex<State>
@@ -19,7 +36,7 @@ public final class TokenBucket: Sendable {
   /// A bucket of `rate` calls per second (0 or less refuses every call) and `burst` calls at
   /// once (at least 1; by default one second's worth).
   public init(rate: Double, burst: Int? = nil) {
-    state = Mutex(State(interval: Self.interval(rate), burst: Self.burst(burst, rate: rate), theoreticalArrival: nil))
+    state = Mutex(State(interval: Self.interval(rate), burst: Self.burst(burst, rate: rate)))
   }
 
   /// A bucket for the server limits of `rules`; nil when they set no rate.
@@ -38,7 +55,7 @@ public final class TokenBucket: Sendable {
     state.withLock { state in
       guard let interval = state.interval else { return false }
       let start = max(state.theoreticalArrival ?? now, now)
-      guard start - now <= interval * (state.burst - 1) else { return false }
+      guard start - now <= state.maxAhead else { return false }
       state.theoreticalArrival = start + interval
       return true
     }

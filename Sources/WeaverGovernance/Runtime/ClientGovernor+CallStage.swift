@@ -25,58 +25,75 @@ extension ClientGovernor {
     }
     defer { limiter.release() }
     let breaker = methodBreaker(context.method, resolved: resolved)
+    // The attempts' log rides in their context (not a task-local: no frame, no push).
+    context.attemptState = AttemptLog(rules: resolved)
     let runner = RetryRunner(governor: self, resolved: resolved, context: context)
-    budget.recordRequest(now: time.now())
-    return try await AttemptLog.$current.withValue(AttemptLog(rules: resolved)) {
-      if runner.isHedged {
-        let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
-          try await self.guardedAttempt(request, context: context, breaker: breaker, attempt: attempt)
-        }
-        return try await HedgedAttempts(runner: runner).run(request, attempt: guarded)
-      }
-      // Retries inline (no closure, no extra frame per call: this is every call's path).
-      var number = 1
-      while true {
+    let start = time.now()
+    budget.recordRequest(now: start)
+    if runner.isHedged {
+      let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
+        let admission = try self.admit(context, breaker: breaker, now: self.time.now())
         do {
-          return try await guardedAttempt(request, context: runner.attemptContext(number), breaker: breaker, attempt: attempt)
+          let response = try await attempt(request, context)
+          self.record(.success, admission, breaker: breaker, method: context.method)
+          return response
         } catch {
-          guard let backoff = runner.retryDelay(after: error, before: number + 1) else { throw error }
-          if backoff > .zero { try await time.sleep(backoff) }
-          number += 1
+          self.record(CallOutcome(error: error), admission, breaker: breaker, method: context.method)
+          throw error
         }
+      }
+      return try await HedgedAttempts(runner: runner).run(request, attempt: guarded)
+    }
+    // Retries inline, each attempt behind the method breaker without a frame of its own
+    // (no closure, no extra async call per call: this is every call's path).
+    var number = 1
+    while true {
+      let attemptContext = runner.attemptContext(number)
+      do {
+        let admission = try admit(attemptContext, breaker: breaker, now: number == 1 ? start : time.now())
+        do {
+          let response = try await attempt(request, attemptContext)
+          record(.success, admission, breaker: breaker, method: context.method)
+          return response
+        } catch {
+          record(CallOutcome(error: error), admission, breaker: breaker, method: context.method)
+          throw error
+        }
+      } catch {
+        guard let backoff = runner.retryDelay(after: error, before: number + 1) else { throw error }
+        if backoff > .zero { try await time.sleep(backoff) }
+        number += 1
       }
     }
   }
 
-  /// One attempt behind the service-and-method breaker.
-  private func guardedAttempt<Request: Sendable, Response: Sendable>(
-    _ request: Request, context: CallContext, breaker: CircuitBreaker, attempt: @Sendable (Request, CallContext) async throws -> Response
-  ) async throws -> Response {
+  /// An attempt let through the service-and-method breaker: its permit and start.
+  struct Admission {
+    let permit: BreakerPermit
+    let start: Duration
+  }
+
+  /// Lets one attempt through the service-and-method breaker at `now`, or throws
+  /// (`deadlineExceeded` when out of time before sending, which is no breaker's business;
+  /// `circuitOpen` when the breaker refuses).
+  private func admit(_ context: CallContext, breaker: CircuitBreaker, now: Duration) throws(RPCError) -> Admission {
     if let deadline = context.deadline, deadline <= .now {
-      // Out of time before sending: the caller's doing, no breaker's business.
       throw RPCError(.deadlineExceeded, "the deadline of \(service).\(context.method) passed before it was sent")
     }
-    let start = time.now()
-    let (permit, transition) = breaker.acquireWithTransition(now: start)
+    let (permit, transition) = breaker.acquireWithTransition(now: now)
     if let transition { log(transition, instance: nil, method: context.method) }
     guard permit.isPermitted else {
       events.rejected(service: service, method: context.method, code: .circuitOpen, reason: "breaker open")
       throw RPCError(.circuitOpen, "the circuit breaker of \(service).\(context.method) is open")
     }
-    let outcome: CallOutcome
-    defer {
-      let end = time.now()
-      if let transition = breaker.record(outcome, latency: end - start, permit: permit, now: end) {
-        log(transition, instance: nil, method: context.method)
-      }
-    }
-    do {
-      let response = try await attempt(request, context)
-      outcome = .success
-      return response
-    } catch {
-      outcome = CallOutcome(error: error)
-      throw error
+    return Admission(permit: permit, start: now)
+  }
+
+  /// Feeds an admitted attempt's outcome to the breaker.
+  private func record(_ outcome: CallOutcome, _ admission: Admission, breaker: CircuitBreaker, method: String) {
+    let end = time.now()
+    if let transition = breaker.record(outcome, latency: end - admission.start, permit: admission.permit, now: end) {
+      log(transition, instance: nil, method: method)
     }
   }
 

@@ -93,7 +93,7 @@ public final class ClientGovernor: InstanceSelector {
   }
 
   public func select(_ context: CallContext) throws(RPCError) -> InstanceSelection {
-    let log = AttemptLog.current
+    let log = AttemptLog.of(context)
     let resolved = log?.rules ?? currentRules().resolved(for: context.method)
     let now = time.now()
     let (instances, labels, balancer) = state.withLock { state -> ([Instance], Set<String>, any LoadBalancer) in

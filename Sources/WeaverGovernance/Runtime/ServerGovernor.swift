@@ -14,14 +14,8 @@ public final class ServerGovernor: Sendable {
   public let rules: RuleStore
   let time: TimeSource
   let events: GovernanceEvents
-  private let state = Mutex<[String: Entry]>([:])
-
-  /// A method's limiters, and the resolved rules last seen using them (the same reference
-  /// next time means nothing changed: no comparison of rules).
-  struct Entry: Sendable {
-    let limits: MethodLimits
-    weak var source: ResolvedRules?
-  }
+  /// Each method's limiters (kept while its limit rules stay the same).
+  private let state = Mutex<[String: MethodLimits]>([:])
 
   /// The limiters of one method, and the rules they were made from.
   final class MethodLimits: Sendable {
@@ -51,15 +45,9 @@ public final class ServerGovernor: Sendable {
     let limits = resolved.rules.limits
     guard limits.serverQPS != nil || limits.serverMaxInFlight != nil else { return nil }
     return state.withLock { state in
-      if let current = state[method] {
-        if current.source === resolved { return current.limits }
-        if current.limits.rules == limits {
-          state[method]?.source = resolved
-          return current.limits
-        }
-      }
+      if let current = state[method], current.rules == limits { return current }
       let made = MethodLimits(limits)
-      state[method] = Entry(limits: made, source: resolved)
+      state[method] = made
       return made
     }
   }

@@ -45,22 +45,31 @@ public final class RoundRobinSelector: InstanceSelector {
 
   public func select(_ context: CallContext) throws(RPCError) -> InstanceSelection {
     let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+    let log = AttemptLog.of(context)
     let picked = instances.withLock { instances -> Instance? in
-      let tried = AttemptLog.current?.tried ?? []
+      let tried = log?.tried ?? []
       let untried = tried.isEmpty ? instances : instances.filter { !tried.contains($0) }
       let pool = untried.isEmpty ? instances : untried
       return pool.isEmpty ? nil : pool[abs(index % pool.count)]
     }
     guard let picked else { throw RPCError(.unavailable, "no instance of \(context.service) to call") }
-    AttemptLog.current?.record(picked)
+    log?.record(picked)
     return InstanceSelection(instance: picked)
   }
 }
 
-/// The instances a call's attempts went to so far: the retry stage opens a log, the
-/// selection stage reads it to prefer an instance not yet tried and adds its pick.
-public final class AttemptLog: Sendable {
-  private let state = Mutex<[Instance]>([])
+/// The instances a call's attempts went to so far: the call stage opens a log and hands it
+/// to each attempt in ``CallContext/attemptState``; the instance stage reads it to prefer
+/// an instance not yet tried and adds its pick.
+public final class AttemptLog: CallAttemptState {
+  /// Most calls make one attempt: the first pick is kept apart from the rest, so logging it
+  /// allocates nothing.
+  private struct Tried {
+    var first: Instance?
+    var more: [Instance] = []
+  }
+
+  private let state = Mutex(Tried())
   /// The rules the call started under: every attempt uses them, whatever swaps meanwhile.
   public let rules: ResolvedRules?
 
@@ -68,12 +77,22 @@ public final class AttemptLog: Sendable {
     self.rules = rules
   }
 
-  /// The log of the call being attempted, if a retry stage opened one.
-  @TaskLocal public static var current: AttemptLog?
+  /// The log `context` carries, if a call stage opened one.
+  public static func of(_ context: CallContext) -> AttemptLog? {
+    context.attemptState as? AttemptLog
+  }
 
-  public var tried: [Instance] { state.withLock { $0 } }
+  /// The instances picked so far, in order.
+  public var tried: [Instance] {
+    state.withLock { tried in
+      guard let first = tried.first else { return [] }
+      return [first] + tried.more
+    }
+  }
 
   public func record(_ instance: Instance) {
-    state.withLock { $0.append(instance) }
+    state.withLock { tried in
+      if tried.first == nil { tried.first = instance } else { tried.more.append(instance) }
+    }
   }
 }

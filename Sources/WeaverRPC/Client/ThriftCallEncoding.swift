@@ -17,10 +17,11 @@ enum ThriftCallEncoding {
     guard transport.isMultiplexed else {
       return ThriftFrame(transport: transport, protocol: `protocol`, message: message)
     }
-    var header = ThriftFrameHeader(sequenceID: sequenceID)
-    header.strings = context.metadata.headerEntries
-    header.strings[ThriftHeaderKey.idlServiceName] = method.serviceName
+    var header = ThriftFrameHeader(
+      sequenceID: sequenceID, strings: [ThriftHeaderKey.idlServiceName: method.serviceName],
+      metadata: context.metadata)
     if transport == .ttheader {
+      header.ints = Dictionary(minimumCapacity: 4)  // (not reserveCapacity: it is not inlinable, so unspecialised)
       header.ints[TTHeaderKey.toService] = method.serviceName
       header.ints[TTHeaderKey.toMethod] = method.name
       if let caller = context.caller { header.ints[TTHeaderKey.fromService] = caller }

@@ -9,12 +9,13 @@ extension ThriftClient {
   func outgoingContext<Args, Result>(for method: ThriftMethodDescriptor<Args, Result>) -> CallContext {
     let current = CallContext.current
     var context = CallContext(service: method.serviceName, method: method.name, caller: configuration.callerName)
-    context.metadata.persistent = current?.metadata.persistent ?? [:]
-    context.metadata.transient = current?.metadata.transient ?? [:]
     let defaults = configuration.defaultMetadata
-    if !defaults.isEmpty {
-      context.metadata.persistent.merge(defaults.persistent) { fromCaller, _ in fromCaller }
-      context.metadata.transient.merge(defaults.transient) { fromCaller, _ in fromCaller }
+    if let current, !current.metadata.persistent.isEmpty || !current.metadata.transient.isEmpty {
+      context.metadata = Metadata(
+        transient: Self.merged(current.metadata.transient, over: defaults.transient),
+        persistent: Self.merged(current.metadata.persistent, over: defaults.persistent))
+    } else {
+      context.metadata = defaults  // shared, not copied
     }
     let timeout = configuration.rpcTimeout.map { ContinuousClock.now.advanced(by: $0) }
     switch (timeout, current?.deadline) {
@@ -23,6 +24,13 @@ extension ThriftClient {
     case (nil, let inherited): context.deadline = inherited
     }
     return context
+  }
+
+  /// The caller's keys over the client's defaults; either alone is shared, not copied.
+  private static func merged(_ fromCaller: [String: String], over defaults: [String: String]) -> [String: String] {
+    if fromCaller.isEmpty { return defaults }
+    if defaults.isEmpty { return fromCaller }
+    return fromCaller.merging(defaults) { fromCaller, _ in fromCaller }
   }
 
   /// Sends one call on `pool` and returns its reply frame (nil for oneway calls, once sent).

@@ -110,14 +110,14 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     let attempt: @Sendable (Args, CallContext) async throws -> Result = { args, context in
       try await self.attempt(method, args, context)
     }
-    let governed: @Sendable (Args, CallContext) async throws -> Result
-    if let governor {
-      governed = { args, context in try await governor.run(args, context: context, attempt: attempt) }
-    } else {
-      governed = attempt
+    guard let governor else {
+      if middlewares.isEmpty { return try await attempt(args, context) }
+      return try await middlewares.run(args, context: context, call: attempt)
     }
-    if middlewares.isEmpty { return try await governed(args, context) }
-    return try await middlewares.run(args, context: context, call: governed)
+    if middlewares.isEmpty { return try await governor.run(args, context: context, attempt: attempt) }
+    return try await middlewares.run(args, context: context) { args, context in
+      try await governor.run(args, context: context, attempt: attempt)
+    }
   }
 
   /// Calls a draining server did not process (`shuttingDown`) are sent again, this many

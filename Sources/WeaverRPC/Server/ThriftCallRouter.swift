@@ -113,7 +113,7 @@ final class ThriftCallRouter: Sendable {
   private func callContext(for frame: ThriftFrame, service: String, method: String) -> CallContext {
     var context = CallContext(service: service, method: method)
     if let header = frame.header {
-      context.metadata = Metadata(receivedHeaders: header.strings)
+      context.metadata = header.metadata
       context.caller = header.ints[TTHeaderKey.fromService]
       if let timeout = header.ints[TTHeaderKey.rpcTimeout].flatMap(Int64.init), timeout > 0 {
         context.deadline = .now.advanced(by: .milliseconds(timeout))

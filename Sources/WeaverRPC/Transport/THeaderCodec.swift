@@ -29,15 +29,18 @@ enum THeaderCodec {
       throw ThriftFrameError("THeader transforms (zlib and others) are not supported; \(transforms) present")
     }
     var decoded = ThriftFrameHeader(sequenceID: sequenceID, flags: flags)
+    var pairs = ReceivedStringPairs()
     while header.readableBytes > 0 {
       let infoID = try readVarint(&header)
       guard infoID == 0x01 else { break }  // padding (0) or an info type we do not know: stop
       let count = try readVarint(&header)
-      for _ in 0..<count {
-        let key = try readString(&header)
-        decoded.strings[key] = try readString(&header)
+      for index in 0..<count {
+        let key = try readBytes(&header)
+        // (Each pair takes at least 2 bytes: a peer's count cannot reserve more than it sends.)
+        pairs.receive(key: key, value: try readString(&header), left: Int(min(count - index, UInt64(header.readableBytes / 2 + 1))))
       }
     }
+    pairs.store(in: &decoded)
     return ThriftFrame(transport: .theader, protocol: `protocol`, header: decoded, message: body)
   }
 
@@ -56,9 +59,13 @@ enum THeaderCodec {
   }
 
   private static func readString(_ header: inout ByteBuffer) throws(ThriftFrameError) -> String {
+    String(buffer: try readBytes(&header))
+  }
+
+  private static func readBytes(_ header: inout ByteBuffer) throws(ThriftFrameError) -> ByteBuffer {
     let length = try readVarint(&header)
     guard length <= UInt64(header.readableBytes), let bytes = header.readSlice(length: Int(length)) else { throw truncated }
-    return String(buffer: bytes)
+    return bytes
   }
 
   static func writeVarint(_ value: UInt64, into buffer: inout ByteBuffer) {
@@ -84,14 +91,16 @@ enum THeaderCodec {
     let headerStart = buffer.writerIndex
     writeVarint(frame.protocol == .compact ? 2 : 0, into: &buffer)
     writeVarint(0, into: &buffer)  // no transforms
-    if !header.strings.isEmpty {
+    if header.stringPairCount > 0 {
       writeVarint(0x01, into: &buffer)
-      writeVarint(UInt64(header.strings.count), into: &buffer)
-      for (key, value) in header.strings.sorted(by: { $0.key < $1.key }) {
-        writeVarint(UInt64(key.utf8.count), into: &buffer)
-        buffer.writeString(key)
-        writeVarint(UInt64(value.utf8.count), into: &buffer)
-        buffer.writeString(value)
+      writeVarint(UInt64(header.stringPairCount), into: &buffer)
+      header.withStringPairsInWireOrder { pairs in
+        for pair in pairs {
+          writeVarint(UInt64(pair.wireKeyLength), into: &buffer)
+          pair.writeKey(into: &buffer)
+          writeVarint(UInt64(pair.value.utf8.count), into: &buffer)
+          buffer.writeString(pair.value)
+        }
       }
     }
     let headerSize = buffer.writerIndex - headerStart

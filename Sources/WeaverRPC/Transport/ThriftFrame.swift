@@ -1,4 +1,5 @@
 import NIOCore
+import WeaverCore
 import WeaverThrift
 
 /// The header fields of a TTHeader or THeader frame.
@@ -9,12 +10,21 @@ public struct ThriftFrameHeader: Hashable, Sendable {
   public var strings: [String: String]
   /// Integer-keyed pairs (TTHeader info 0x10 only; see ``TTHeaderKey``).
   public var ints: [UInt16: String]
+  /// The call's metadata: on the wire, string pairs whose keys carry Kitex's prefixes
+  /// (``Metadata/persistentPrefix``, ``Metadata/transientPrefix``). Kept apart from
+  /// ``strings`` so neither side builds the prefixed keys. A frame sends `persistent` and
+  /// `transient` keys; a received frame holds the transient keys it was sent in
+  /// `transientUpstream` (they were for this hop), so it is the receiving call's metadata.
+  public var metadata: Metadata
 
-  public init(sequenceID: Int32 = 0, flags: UInt16 = 0, strings: [String: String] = [:], ints: [UInt16: String] = [:]) {
+  public init(
+    sequenceID: Int32 = 0, flags: UInt16 = 0, strings: [String: String] = [:], ints: [UInt16: String] = [:], metadata: Metadata = Metadata()
+  ) {
     self.sequenceID = sequenceID
     self.flags = flags
     self.strings = strings
     self.ints = ints
+    self.metadata = metadata
   }
 }
 
