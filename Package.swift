@@ -25,6 +25,9 @@ let package = Package(
     .library(name: "WeaverGovernance", targets: ["WeaverGovernance"]),
     .library(name: "WeaverRPC", targets: ["WeaverRPC"]),
     .library(name: "WeaverTesting", targets: ["WeaverTesting"]),
+    .library(name: "WeaverStore", targets: ["WeaverStore"]),
+    .library(name: "WeaverControlPlaneModels", targets: ["WeaverControlPlaneModels"]),
+    .library(name: "WeaverControlPlane", targets: ["WeaverControlPlane"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
     .executable(name: "weaver-echo-server", targets: ["weaver-echo-server"]),
@@ -39,6 +42,8 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
   ],
   targets: [
     // base
@@ -63,6 +68,31 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // control: the control plane's store (etcd's shape; SQLite embedded, SQLite vendored by
+    // sqlite-nio so nothing is needed from the system)
+    .target(
+      name: "WeaverStore",
+      dependencies: [
+        "WeaverCore",
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    .target(name: "WeaverControlPlaneModels", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
+    .target(
+      name: "WeaverControlPlane",
+      dependencies: [
+        "WeaverCore", "WeaverStore", "WeaverControlPlaneModels",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift
     ),
@@ -119,6 +149,8 @@ let package = Package(
         "WeaverGovernance",
         "WeaverBench",
         "WeaverExampleModels",
+        "WeaverStore",
+        "WeaverControlPlane",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -181,6 +213,26 @@ let package = Package(
       swiftSettings: strictSwift + [.unsafeFlags(["-warnings-as-errors"])]
     ),
     .testTarget(name: "WeaverTestingTests", dependencies: ["WeaverTesting"], swiftSettings: strictSwift),
+    // The Store conformance suite: every Store implementation's tests run it unchanged.
+    .target(
+      name: "WeaverStoreConformance",
+      dependencies: ["WeaverStore"],
+      path: "Tests/WeaverStoreConformance",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverControlPlaneTests",
+      dependencies: [
+        "WeaverControlPlane", "WeaverControlPlaneModels", "WeaverStore", "WeaverTesting", "WeaverCore", "WeaverTestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverStoreTests",
+      dependencies: ["WeaverStore", "WeaverStoreConformance", "WeaverTesting", "WeaverCore"],
+      swiftSettings: strictSwift
+    ),
     .testTarget(
       name: "WeaverRPCTests",
       dependencies: [

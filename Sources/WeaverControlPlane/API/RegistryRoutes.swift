@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WeaverControlPlaneModels
+
+extension InstanceRegistration: StrictlyDecodable {
+  static let fields: Set<String> = [
+    "host", "port", "id", "region", "zone", "releaseTag", "labels", "weight", "protocol", "ephemeral", "ttlSeconds", "removeAfterSeconds",
+  ]
+}
+
+extension ServiceSettings: StrictlyDecodable {
+  static let fields: Set<String> = ["protectionThreshold"]
+}
+
+/// `/v1/services…`: the registry over HTTP.
+struct RegistryRoutes {
+  let registry: Registry
+  /// The longest a blocking query may hold (Consul: 10 minutes; ours is shorter).
+  static let maxWait = Duration.seconds(300)
+  static let defaultWait = Duration.seconds(30)
+  static let indexHeader = HTTPField.Name("X-Weaver-Index")!
+
+  func add(to router: Router<ControlPlaneRequestContext>) {
+    let services = router.group("v1/services")
+    services.get { _, _ in JSONResponses.response(try await registry.services()) }
+    services.get(":service/instances") { request, context in try await instances(request, context) }
+    services.post(":service/instances") { request, context in
+      let registration = try await StrictJSON.decode(InstanceRegistration.self, from: request, context: context)
+      return JSONResponses.response(try await registry.register(service: try context.parameters.require("service"), registration))
+    }
+    services.put(":service/instances/:id/heartbeat") { _, context in
+      try await registry.heartbeat(service: try context.parameters.require("service"), id: try context.parameters.require("id"))
+      return Response(status: .noContent)
+    }
+    services.delete(":service/instances/:id") { _, context in
+      try await registry.deregister(service: try context.parameters.require("service"), id: try context.parameters.require("id"))
+      return Response(status: .noContent)
+    }
+    services.put(":service/settings") { request, context in
+      let settings = try await StrictJSON.decode(ServiceSettings.self, from: request, context: context)
+      try await registry.setSettings(service: try context.parameters.require("service"), settings)
+      return JSONResponses.response(settings)
+    }
+  }
+
+  /// `GET …/instances?healthy=&tag=&region=&index=&wait=`: a blocking query when `index`
+  /// is given.
+  private func instances(_ request: Request, _ context: ControlPlaneRequestContext) async throws -> Response {
+    let service = try context.parameters.require("service")
+    let query = request.uri.queryParameters
+    var filter = InstanceFilter()
+    if let healthy = query["healthy"] {
+      guard let value = Bool(String(healthy)) else { throw APIError.invalid("healthy must be true or false; got '\(healthy)'") }
+      filter.healthyOnly = value
+    }
+    filter.releaseTag = query["tag"].map(String.init)
+    filter.region = query["region"].map(String.init)
+    if let index = query["index"] {
+      guard let after = Int64(String(index)), after >= 0 else { throw APIError.invalid("index must be a revision (a whole number ≥ 0); got '\(index)'") }
+      let wait = try query["wait"].map { try Self.duration(String($0)) } ?? Self.defaultWait
+      try await registry.waitForChange(service: service, after: after, timeout: min(wait, Self.maxWait))
+    }
+    let answer = try await registry.instances(service: service, filter: filter)
+    return JSONResponses.response(answer, headers: [Self.indexHeader: String(answer.index)])
+  }
+
+  /// `30s`, `500ms`, `2m`.
+  static func duration(_ text: String) throws(APIError) -> Duration {
+    let units: [(String, Duration)] = [("ms", .milliseconds(1)), ("s", .seconds(1)), ("m", .seconds(60))]
+    for (suffix, unit) in units where text.hasSuffix(suffix) {
+      if let amount = Int(text.dropLast(suffix.count)), amount >= 0 { return unit * amount }
+    }
+    throw APIError.invalid("wait must be a duration like 500ms, 30s or 2m; got '\(text)'")
+  }
+}

@@ -1,0 +1,137 @@
+/// What an instance sends to register (`POST /v1/services/{service}/instances`).
+public struct InstanceRegistration: Codable, Sendable, Hashable {
+  public var host: String
+  public var port: Int
+  /// Unique within the service; `host:port` when left out.
+  public var id: String?
+  public var region: String?
+  public var zone: String?
+  /// The release tag routing matches (`canary`, `stable`, …).
+  public var releaseTag: String?
+  public var labels: [String: String]?
+  /// Relative weight for weighted balancing (default 100).
+  public var weight: Int?
+  /// `thrift`, `grpc` or `http` (default `thrift`).
+  public var `protocol`: String?
+  /// Kept alive by heartbeats (default true); a persistent instance stays until deregistered.
+  public var ephemeral: Bool?
+  /// An ephemeral instance is unhealthy once this long passes without a heartbeat (default 15).
+  public var ttlSeconds: Int?
+  /// … and removed once this long passes (default 30, at least `ttlSeconds`).
+  public var removeAfterSeconds: Int?
+
+  public init(
+    host: String, port: Int, id: String? = nil, region: String? = nil, zone: String? = nil, releaseTag: String? = nil,
+    labels: [String: String]? = nil, weight: Int? = nil, protocol: String? = nil, ephemeral: Bool? = nil,
+    ttlSeconds: Int? = nil, removeAfterSeconds: Int? = nil
+  ) {
+    self.host = host
+    self.port = port
+    self.id = id
+    self.region = region
+    self.zone = zone
+    self.releaseTag = releaseTag
+    self.labels = labels
+    self.weight = weight
+    self.protocol = `protocol`
+    self.ephemeral = ephemeral
+    self.ttlSeconds = ttlSeconds
+    self.removeAfterSeconds = removeAfterSeconds
+  }
+}
+
+/// An instance as the registry holds and returns it.
+public struct InstanceRecord: Codable, Sendable, Hashable {
+  public var service: String
+  public var id: String
+  public var host: String
+  public var port: Int
+  public var region: String?
+  public var zone: String?
+  public var releaseTag: String?
+  public var labels: [String: String]
+  public var weight: Int
+  public var `protocol`: String
+  public var ephemeral: Bool
+  public var ttlSeconds: Int
+  public var removeAfterSeconds: Int
+  /// Whether it is healthy now (an ephemeral instance: heartbeats arrive in time).
+  public var healthy: Bool
+
+  public init(
+    service: String, id: String, host: String, port: Int, region: String?, zone: String?, releaseTag: String?,
+    labels: [String: String], weight: Int, protocol: String, ephemeral: Bool, ttlSeconds: Int, removeAfterSeconds: Int, healthy: Bool
+  ) {
+    self.service = service
+    self.id = id
+    self.host = host
+    self.port = port
+    self.region = region
+    self.zone = zone
+    self.releaseTag = releaseTag
+    self.labels = labels
+    self.weight = weight
+    self.protocol = `protocol`
+    self.ephemeral = ephemeral
+    self.ttlSeconds = ttlSeconds
+    self.removeAfterSeconds = removeAfterSeconds
+    self.healthy = healthy
+  }
+}
+
+/// A service's instances as a query returns them.
+public struct ServiceInstances: Codable, Sendable, Hashable {
+  public var service: String
+  /// The store revision the answer was read at: pass it back as `index` to wait for a change.
+  public var index: Int64
+  public var instances: [InstanceRecord]
+  /// True when fewer instances are healthy than the protection threshold allows, so every
+  /// instance is returned, unhealthy ones included (they are marked).
+  public var protectionApplied: Bool
+
+  public init(service: String, index: Int64, instances: [InstanceRecord], protectionApplied: Bool) {
+    self.service = service
+    self.index = index
+    self.instances = instances
+    self.protectionApplied = protectionApplied
+  }
+}
+
+/// A service's registry settings (`PUT /v1/services/{service}`).
+public struct ServiceSettings: Codable, Sendable, Hashable {
+  /// When the healthy share of instances falls below this (0…1), queries return every
+  /// instance instead of the healthy few (Nacos' `protectThreshold`). Default 0: off.
+  public var protectionThreshold: Double?
+
+  public init(protectionThreshold: Double? = nil) {
+    self.protectionThreshold = protectionThreshold
+  }
+}
+
+/// One service in the list (`GET /v1/services`).
+public struct ServiceSummary: Codable, Sendable, Hashable {
+  public var service: String
+  public var instances: Int
+  public var healthy: Int
+
+  public init(service: String, instances: Int, healthy: Int) {
+    self.service = service
+    self.instances = instances
+    self.healthy = healthy
+  }
+}
+
+/// The body of every 4xx and 5xx answer.
+public struct APIErrorBody: Codable, Sendable, Hashable {
+  public struct Detail: Codable, Sendable, Hashable {
+    /// A stable machine-readable code: `invalid_argument`, `not_found`, `unauthenticated`, …
+    public var code: String
+    public var message: String
+  }
+
+  public var error: Detail
+
+  public init(code: String, message: String) {
+    error = Detail(code: code, message: message)
+  }
+}
