@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import WeaverControlPlaneModels
 import WeaverStore
 
@@ -40,6 +41,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
       case .leaseNotFound, .compacted: return APIError(.conflict, "conflict", error.description)
       case .unavailable: return APIError(.serviceUnavailable, "unavailable", error.description)
       }
+    case is NIOTooManyBytesError:
+      return APIError(.contentTooLarge, "too_large", "the body is over the limit of 1 MiB")
     case let error as HTTPError:
       switch error.status {
       case .notFound: return APIError(.notFound, "not_found", error.body ?? "no such route")

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+import WeaverControlPlaneModels
+import WeaverTestSupport
+
+/// `weaver server` as a process: `kill -9` in the middle of a stream of registrations
+/// loses no acknowledged one and leaves none half-written.
+@Suite struct ServerProcessDurabilityTests {
+  static var weaver: String { ExternalTool.productsDirectory.appendingPathComponent("weaver").path }
+
+  static func start(dataDirectory: String) async throws -> (Process, Int) {
+    try await ExternalTool.startListening(
+      [weaver, "server", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0"], hint: "build it first: swift build --product weaver")
+  }
+
+  static func kill9(_ process: Process) async throws {
+    kill(process.processIdentifier, SIGKILL)
+    try await ExternalTool.onOwnThread { process.waitUntilExit() }
+  }
+
+  @Test func killNineLosesNoAcknowledgedRegistration() async throws {
+    try await ExternalTool.withTemporaryDirectory { directory in
+      let (process, port) = try await Self.start(dataDirectory: directory.path)
+      let acknowledged = Acknowledged()
+      let pid = process.processIdentifier
+      let enough = 120
+      // Four writers register persistent instances one after another until the server dies.
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for writer in 0..<4 {
+          group.addTask {
+            try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+              for index in 0..<2_000 {
+                let id = "w\(writer)-\(index)"
+                let body = ByteBuffer(string: #"{"host":"10.0.\#(writer).1","port":\#(index + 1),"id":"\#(id)","ephemeral":false}"#)
+                let response = try await client.post("/v1/services/Feed/instances", body: body)
+                guard response.status == .ok else { return }
+                acknowledged.ids.withLock { _ = $0.insert(id) }
+              }
+            }
+          }
+        }
+        group.addTask {
+          while acknowledged.ids.withLock({ $0.count }) < enough { try await Task.sleep(for: .milliseconds(5)) }
+          kill(pid, SIGKILL)
+        }
+        try await group.waitForAll()
+      }
+      try await Self.kill9(process)
+      let written = acknowledged.ids.withLock { $0 }
+      #expect(written.count >= enough)
+
+      let (restarted, newPort) = try await Self.start(dataDirectory: directory.path)
+      defer { kill(restarted.processIdentifier, SIGKILL) }
+      let answer = try await TestClient.withClient(host: "127.0.0.1", port: newPort) { client in
+        let response = try await client.get("/v1/services/Feed/instances")
+        return try JSONDecoder().decode(ServiceInstances.self, from: Data((response.body ?? ByteBuffer()).readableBytesView))
+      }
+      let found = Set(answer.instances.map(\.id))
+      #expect(written.isSubset(of: found), "lost: \(written.subtracting(found).sorted().prefix(5))")
+      let halfWritten = answer.instances.filter { !$0.healthy }.map(\.id)
+      #expect(halfWritten.isEmpty, "instances without their health key are half-written registrations")
+      try await Self.kill9(restarted)
+    }
+  }
+}
+
+/// The registrations the server acknowledged, shared by the writers.
+final class Acknowledged: Sendable {
+  let ids = Mutex<Set<String>>([])
+}
