@@ -28,6 +28,7 @@ let package = Package(
     .library(name: "WeaverStore", targets: ["WeaverStore"]),
     .library(name: "WeaverControlPlaneModels", targets: ["WeaverControlPlaneModels"]),
     .library(name: "WeaverControlPlane", targets: ["WeaverControlPlane"]),
+    .library(name: "WeaverControlPlaneClient", targets: ["WeaverControlPlaneClient"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
     .executable(name: "weaver-echo-server", targets: ["weaver-echo-server"]),
@@ -44,6 +45,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
   ],
   targets: [
     // base
@@ -91,6 +93,20 @@ let package = Package(
       dependencies: [
         "WeaverCore", "WeaverStore", "WeaverControlPlaneModels",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // sdk: the control plane's HTTP client, the registrar and the resolver (apart from
+    // WeaverDiscovery, so WeaverRPC's build does not pull in an HTTP client)
+    .target(
+      name: "WeaverControlPlaneClient",
+      dependencies: [
+        "WeaverCore", "WeaverDiscovery", "WeaverControlPlaneModels",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -182,7 +198,8 @@ let package = Package(
     .target(
       name: "WeaverSamples",
       dependencies: [
-        "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery",
+        "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery", "WeaverControlPlaneClient",
+        "WeaverControlPlaneModels",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -223,7 +240,8 @@ let package = Package(
     .testTarget(
       name: "WeaverControlPlaneTests",
       dependencies: [
-        "WeaverControlPlane", "WeaverControlPlaneModels", "WeaverStore", "WeaverTesting", "WeaverCore", "WeaverTestSupport",
+        "WeaverControlPlane", "WeaverControlPlaneModels", "WeaverControlPlaneClient", "WeaverStore", "WeaverTesting", "WeaverCore",
+        "WeaverTestSupport", "WeaverDiscovery",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       swiftSettings: strictSwift

@@ -51,6 +51,7 @@ public final class ControlPlaneServer: Service {
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: TokenAuthMiddleware(tokens: configuration.tokens, protectReads: configuration.protectReads))
     router.get("v1/health") { _, _ in JSONResponses.response(["status": "ok"]) }
+    router.head("v1/health") { _, _ in Response(status: .ok) }
     RegistryRoutes(registry: registry).add(to: router)
     return router
   }

@@ -9,19 +9,16 @@ import WeaverStore
 
 /// The `/v1` registry API over real sockets (Hummingbird's live test client), on a real
 /// SQLite store: what a client sends, what it gets back, and every refusal as JSON.
-@Suite struct RegistryAPITests {
+@Suite(.timeLimit(.minutes(2))) struct RegistryAPITests {
   /// Runs `body` against a live server on a fresh store.
   static func withServer(
     tokens: [String] = [], protectReads: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Void
   ) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-api-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = try await SQLiteStore.open(path: directory + "/store.sqlite")
-    let server = ControlPlaneServer(store: store, configuration: .init(port: 0, tokens: tokens, protectReads: protectReads))
-    let application = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    try await application.test(.live) { client in try await body(client) }
-    try await store.close()
+    try await TemporaryStore.with { store in
+      let server = ControlPlaneServer(store: store, configuration: .init(port: 0, tokens: tokens, protectReads: protectReads))
+      let application = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+      try await application.test(.live) { client in try await body(client) }
+    }
   }
 
   static func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
@@ -55,6 +52,26 @@ import WeaverStore
       #expect(gone.status == .notFound)
       #expect(try Self.error(gone).code == "not_found")
       #expect(try await client.execute(uri: "/v1/health", method: .get).status == .ok)
+      #expect(try await client.execute(uri: "/v1/health", method: .head).status == .ok, "load balancers probe with HEAD")
+    }
+  }
+
+  @Test func pathSegmentsArePercentDecoded() async throws {
+    try await Self.withServer { client in
+      _ = try await client.execute(uri: "/v1/services/Feed/instances", method: .post, body: Self.json(#"{"host":"h","port":80}"#))
+      // What Python's quote() and most clients send for the id h:80.
+      #expect(try await client.execute(uri: "/v1/services/Feed/instances/h%3A80/heartbeat", method: .put).status == .noContent)
+      #expect(try await client.execute(uri: "/v1/services/%46eed/instances/h%3A80", method: .delete).status == .noContent)
+    }
+  }
+
+  @Test func anEnormousWaitIsCappedNotACrash() async throws {
+    #expect(try RegistryRoutes.duration("9223372036854775807m") == RegistryRoutes.maxWait + .seconds(60))
+    #expect(try RegistryRoutes.duration("250ms") == .milliseconds(250))
+    #expect(try RegistryRoutes.duration("2m") == .seconds(120))
+    try await Self.withServer { client in
+      let response = try await client.execute(uri: "/v1/services/a/instances?index=9223372036854775807&wait=9223372036854775807m", method: .get)
+      #expect(response.status == .ok, "an index ahead of the store answers at once")
     }
   }
 

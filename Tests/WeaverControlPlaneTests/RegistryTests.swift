@@ -8,7 +8,7 @@ import WeaverTesting
 
 /// The registry over a real SQLite store, its time on a manual clock: health, removal,
 /// protection, filters and blocking queries, deterministic.
-@Suite struct RegistryTests {
+@Suite(.timeLimit(.minutes(2))) struct RegistryTests {
   struct Fixture {
     let registry: Registry
     let store: SQLiteStore

@@ -9,7 +9,7 @@ import WeaverTestSupport
 
 /// `weaver server` as a process: `kill -9` in the middle of a stream of registrations
 /// loses no acknowledged one and leaves none half-written.
-@Suite struct ServerProcessDurabilityTests {
+@Suite(.timeLimit(.minutes(2))) struct ServerProcessDurabilityTests {
   static var weaver: String { ExternalTool.productsDirectory.appendingPathComponent("weaver").path }
 
   static func start(dataDirectory: String) async throws -> (Process, Int) {
@@ -32,24 +32,33 @@ import WeaverTestSupport
       try await withThrowingTaskGroup(of: Void.self) { group in
         for writer in 0..<4 {
           group.addTask {
+            defer { acknowledged.writersDone.add(1, ordering: .relaxed) }
             try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
               for index in 0..<2_000 {
                 let id = "w\(writer)-\(index)"
                 let body = ByteBuffer(string: #"{"host":"10.0.\#(writer).1","port":\#(index + 1),"id":"\#(id)","ephemeral":false}"#)
                 let response = try await client.post("/v1/services/Feed/instances", body: body)
-                guard response.status == .ok else { return }
+                guard response.status == .ok else {
+                  acknowledged.refusals.withLock { $0.append("\(id): \(response.status)") }
+                  return
+                }
                 acknowledged.ids.withLock { _ = $0.insert(id) }
               }
             }
           }
         }
         group.addTask {
-          while acknowledged.ids.withLock({ $0.count }) < enough { try await Task.sleep(for: .milliseconds(5)) }
+          // Killed once enough writes were acknowledged (or every writer stopped: the
+          // expectations below then say why).
+          while acknowledged.ids.withLock({ $0.count }) < enough && acknowledged.writersDone.load(ordering: .relaxed) < 4 {
+            try await Task.sleep(for: .milliseconds(5))
+          }
           kill(pid, SIGKILL)
         }
         try await group.waitForAll()
       }
       try await Self.kill9(process)
+      #expect(acknowledged.refusals.withLock { $0 }.isEmpty, "a live server refused a valid registration")
       let written = acknowledged.ids.withLock { $0 }
       #expect(written.count >= enough)
 
@@ -68,7 +77,9 @@ import WeaverTestSupport
   }
 }
 
-/// The registrations the server acknowledged, shared by the writers.
+/// What the writers saw: registrations acknowledged, refusals, writers finished.
 final class Acknowledged: Sendable {
   let ids = Mutex<Set<String>>([])
+  let refusals = Mutex<[String]>([])
+  let writersDone = Atomic<Int>(0)
 }

@@ -7,7 +7,7 @@ import WeaverTesting
 
 /// The embedded store: the conformance suite on a real SQLite file, with a manual clock
 /// for leases; then what only a file-backed store can show.
-@Suite struct SQLiteStoreTests {
+@Suite(.timeLimit(.minutes(1))) struct SQLiteStoreTests {
   /// A fresh store in a temporary directory, driven by a manual clock.
   static func fixture(historyRevisions: Int = 10_000) async throws -> (StoreFixture, SQLiteStore, String) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-store-\(UUID().uuidString)").path

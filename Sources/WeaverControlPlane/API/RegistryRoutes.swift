@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import WeaverControlPlaneModels
 
 extension InstanceRegistration: StrictlyDecodable {
@@ -27,19 +28,19 @@ struct RegistryRoutes {
     services.get(":service/instances") { request, context in try await instances(request, context) }
     services.post(":service/instances") { request, context in
       let registration = try await StrictJSON.decode(InstanceRegistration.self, from: request, context: context)
-      return JSONResponses.response(try await registry.register(service: try context.parameters.require("service"), registration))
+      return JSONResponses.response(try await registry.register(service: try context.segment("service"), registration))
     }
     services.put(":service/instances/:id/heartbeat") { _, context in
-      try await registry.heartbeat(service: try context.parameters.require("service"), id: try context.parameters.require("id"))
+      try await registry.heartbeat(service: try context.segment("service"), id: try context.segment("id"))
       return Response(status: .noContent)
     }
     services.delete(":service/instances/:id") { _, context in
-      try await registry.deregister(service: try context.parameters.require("service"), id: try context.parameters.require("id"))
+      try await registry.deregister(service: try context.segment("service"), id: try context.segment("id"))
       return Response(status: .noContent)
     }
     services.put(":service/settings") { request, context in
       let settings = try await StrictJSON.decode(ServiceSettings.self, from: request, context: context)
-      try await registry.setSettings(service: try context.parameters.require("service"), settings)
+      try await registry.setSettings(service: try context.segment("service"), settings)
       return JSONResponses.response(settings)
     }
   }
@@ -47,7 +48,7 @@ struct RegistryRoutes {
   /// `GET …/instances?healthy=&tag=&region=&index=&wait=`: a blocking query when `index`
   /// is given.
   private func instances(_ request: Request, _ context: ControlPlaneRequestContext) async throws -> Response {
-    let service = try context.parameters.require("service")
+    let service = try context.segment("service")
     let query = request.uri.queryParameters
     var filter = InstanceFilter()
     if let healthy = query["healthy"] {
@@ -59,18 +60,34 @@ struct RegistryRoutes {
     if let index = query["index"] {
       guard let after = Int64(String(index)), after >= 0 else { throw APIError.invalid("index must be a revision (a whole number ≥ 0); got '\(index)'") }
       let wait = try query["wait"].map { try Self.duration(String($0)) } ?? Self.defaultWait
-      try await registry.waitForChange(service: service, after: after, timeout: min(wait, Self.maxWait))
+      // A shutting-down server answers its waiting queries at once, with what it has.
+      try? await cancelWhenGracefulShutdown {
+        try await registry.waitForChange(service: service, after: after, timeout: min(wait, Self.maxWait))
+      }
     }
     let answer = try await registry.instances(service: service, filter: filter)
     return JSONResponses.response(answer, headers: [Self.indexHeader: String(answer.index)])
   }
 
-  /// `30s`, `500ms`, `2m`.
+  /// `30s`, `500ms`, `2m`; anything over ``maxWait`` is ``maxWait`` (capped before it is
+  /// multiplied out, so no amount overflows).
   static func duration(_ text: String) throws(APIError) -> Duration {
-    let units: [(String, Duration)] = [("ms", .milliseconds(1)), ("s", .seconds(1)), ("m", .seconds(60))]
-    for (suffix, unit) in units where text.hasSuffix(suffix) {
-      if let amount = Int(text.dropLast(suffix.count)), amount >= 0 { return unit * amount }
+    let units: [(String, Int)] = [("ms", 1), ("s", 1_000), ("m", 60_000)]
+    let maxMilliseconds = Int(maxWait / .milliseconds(1))
+    for (suffix, milliseconds) in units where text.hasSuffix(suffix) {
+      if let amount = Int(text.dropLast(suffix.count)), amount >= 0 {
+        return .milliseconds(min(amount, maxMilliseconds / milliseconds + 1) * milliseconds)
+      }
     }
     throw APIError.invalid("wait must be a duration like 500ms, 30s or 2m; got '\(text)'")
+  }
+}
+
+extension ControlPlaneRequestContext {
+  /// A path parameter, percent-decoded (`h%3A80` is the instance `h:80`).
+  func segment(_ name: String) throws -> String {
+    let raw = try parameters.require(name)
+    guard let decoded = raw.removingPercentEncoding else { throw APIError.invalid("\(name) '\(raw)' is not valid percent-encoding") }
+    return decoded
   }
 }

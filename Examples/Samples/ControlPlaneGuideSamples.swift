@@ -1,0 +1,31 @@
+// docs/control-plane.md's code samples, compiled by the build and compared with the page by
+// `DocSnippetTests`: edit them here, then paste them there.
+import Logging
+import ServiceLifecycle
+import WeaverControlPlaneClient
+import WeaverControlPlaneModels
+import WeaverGovernance
+import WeaverRPC
+
+func controlPlaneServiceSide(logger: Logger) async throws {
+  // snippet: control-plane-register
+  let controlPlane = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:8500"], token: "s3cret"))
+  let server = ThriftServer(serving: [Calculator.service(MyCalculator())], configuration: ThriftServerConfiguration(port: 9090))
+  let registrar = Registrar(
+    client: controlPlane, service: "Calculator",
+    registration: InstanceRegistration(host: "10.0.0.7", port: 9090, region: "eu-west", releaseTag: "canary"))
+  // Registers once the group runs, heartbeats every 5 s, deregisters on SIGTERM.
+  try await ServiceGroup(services: [server, registrar], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+  // end-snippet
+}
+
+func controlPlaneCallerSide(logger: Logger) async throws {
+  // snippet: control-plane-resolve
+  let controlPlane = ControlPlaneClient(configuration: .init(servers: ["http://10.0.0.2:8500", "http://10.0.0.3:8500"]))
+  let rules = RuleStore(service: "Calculator", sources: [RuleFileWatcher(path: "calculator.yaml")])
+  let client = ThriftClient(
+    resolver: ControlPlaneResolver(client: controlPlane, service: "Calculator"), governance: ClientGovernor(rules: rules))
+  let calculator = Calculator.Client(channel: client)
+  // end-snippet
+  _ = calculator
+}
