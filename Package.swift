@@ -91,8 +91,9 @@ let package = Package(
     .target(
       name: "WeaverControlPlane",
       dependencies: [
-        "WeaverCore", "WeaverStore", "WeaverControlPlaneModels",
+        "WeaverCore", "WeaverStore", "WeaverControlPlaneModels", "WeaverGovernance",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],

@@ -5,8 +5,8 @@ import NIOCore
 import ServiceLifecycle
 import WeaverStore
 
-/// `weaver server`: the registry (and, as it grows, the config center) over HTTP/JSON
-/// under `/v1`, on a ``Store``.
+/// `weaver server`: the registry and the config center over HTTP/JSON under `/v1`, on a
+/// ``Store``.
 ///
 /// ```swift
 /// let store = try await SQLiteStore.open(path: "data/weaver.sqlite")
@@ -30,6 +30,7 @@ public final class ControlPlaneServer: Service {
   }
 
   public let registry: Registry
+  public let config: ConfigCenter
   let configuration: Configuration
   let logger: Logger
   let onListening: @Sendable (SocketAddress) async -> Void
@@ -40,6 +41,7 @@ public final class ControlPlaneServer: Service {
     onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
   ) {
     self.registry = Registry(store: store)
+    self.config = ConfigCenter(store: store)
     self.configuration = configuration
     self.logger = logger
     self.onListening = onListening
@@ -53,6 +55,7 @@ public final class ControlPlaneServer: Service {
     router.get("v1/health") { _, _ in JSONResponses.response(["status": "ok"]) }
     router.head("v1/health") { _, _ in Response(status: .ok) }
     RegistryRoutes(registry: registry).add(to: router)
+    ConfigRoutes(config: config).add(to: router)
     return router
   }
 

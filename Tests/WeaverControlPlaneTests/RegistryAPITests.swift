@@ -23,6 +23,16 @@ import WeaverStore
 
   static func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
+  /// Runs one request on a new connection to `client`'s server; returns the body.
+  static func onOwnConnection(
+    _ client: any TestClientProtocol, _ request: @escaping @Sendable (TestClient) async throws -> TestClient.Response
+  ) async throws -> Data {
+    let port = try #require(client.port)
+    return try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
+      Data((try await request(own).body ?? ByteBuffer()).readableBytesView)
+    }
+  }
+
   static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))
   }
@@ -78,9 +88,10 @@ import WeaverStore
   @Test func aBlockingQueryAnswersOnTheChange() async throws {
     try await Self.withServer { client in
       let first = try Self.decode(ServiceInstances.self, try await client.execute(uri: "/v1/services/Feed/instances", method: .get))
-      async let waited = client.execute(uri: "/v1/services/Feed/instances?index=\(first.index)&wait=60s", method: .get)
+      // (On a connection of its own: the test client's connection serves one request at a time.)
+      async let waited = Self.onOwnConnection(client) { try await $0.get("/v1/services/Feed/instances?index=\(first.index)&wait=60s") }
       _ = try await client.execute(uri: "/v1/services/Feed/instances", method: .post, body: Self.json(#"{"host":"h","port":1}"#))
-      let answer = try Self.decode(ServiceInstances.self, try await waited)
+      let answer = try JSONDecoder().decode(ServiceInstances.self, from: try await waited)
       #expect(answer.index > first.index && answer.instances.count == 1)
       // Nothing changes: the answer comes when the wait is over, with the same index.
       let idle = try Self.decode(

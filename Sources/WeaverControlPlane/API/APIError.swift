@@ -35,6 +35,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
       case .notFound(let message): return APIError(.notFound, "not_found", message)
       case .store(let error): return from(error)
       }
+    case let error as ConfigError:
+      switch error {
+      case .invalid(let message): return .invalid(message)
+      case .notFound(let message): return APIError(.notFound, "not_found", message)
+      case .conflict(let message): return APIError(.conflict, "conflict", message)
+      case .store(let message): return APIError(.serviceUnavailable, "unavailable", message)
+      }
     case let error as StoreError:
       switch error {
       case .invalid(let message): return .invalid(message)

@@ -57,16 +57,28 @@ struct RegistryRoutes {
     }
     filter.releaseTag = query["tag"].map(String.init)
     filter.region = query["region"].map(String.init)
-    if let index = query["index"] {
-      guard let after = Int64(String(index)), after >= 0 else { throw APIError.invalid("index must be a revision (a whole number ≥ 0); got '\(index)'") }
-      let wait = try query["wait"].map { try Self.duration(String($0)) } ?? Self.defaultWait
+    if let after = try Self.index(request) {
+      let wait = try Self.wait(request)
       // A shutting-down server answers its waiting queries at once, with what it has.
       try? await cancelWhenGracefulShutdown {
-        try await registry.waitForChange(service: service, after: after, timeout: min(wait, Self.maxWait))
+        try await registry.waitForChange(service: service, after: after, timeout: wait)
       }
     }
     let answer = try await registry.instances(service: service, filter: filter)
     return JSONResponses.response(answer, headers: [Self.indexHeader: String(answer.index)])
+  }
+
+  /// A blocking query's `index`, if it has one.
+  static func index(_ request: Request) throws(APIError) -> Int64? {
+    guard let index = request.uri.queryParameters["index"] else { return nil }
+    guard let after = Int64(String(index)), after >= 0 else { throw APIError.invalid("index must be a revision (a whole number ≥ 0); got '\(index)'") }
+    return after
+  }
+
+  /// A blocking query's `wait` (default 30 s, at most ``maxWait``).
+  static func wait(_ request: Request) throws(APIError) -> Duration {
+    guard let text = request.uri.queryParameters["wait"] else { return defaultWait }
+    return min(try duration(String(text)), maxWait)
   }
 
   /// `30s`, `500ms`, `2m`; anything over ``maxWait`` is ``maxWait`` (capped before it is

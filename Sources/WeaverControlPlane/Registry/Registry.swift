@@ -151,23 +151,10 @@ public final class Registry: Sendable {
   /// blocking query: the caller then reads again.
   public func waitForChange(service: String, after index: Int64, timeout: Duration) async throws(RegistryError) {
     try RegistryValidation.serviceName(service)
-    let current: Int64
     do {
-      current = try await store.revision()
+      try await StoreWaits.waitForChange(in: store, prefix: RegistryKeys.prefix(of: service), after: index, timeout: timeout, time: time)
     } catch {
       throw .store(error)
-    }
-    guard index <= current, index >= 0 else { return }
-    let changes = store.watch(prefix: RegistryKeys.prefix(of: service), fromRevision: index + 1)
-    let time = self.time
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask {
-        var iterator = changes.makeAsyncIterator()
-        _ = try? await iterator.next()
-      }
-      group.addTask { try? await time.sleep(timeout) }
-      await group.next()
-      group.cancelAll()
     }
   }
 
