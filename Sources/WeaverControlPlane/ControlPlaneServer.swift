@@ -20,12 +20,17 @@ public final class ControlPlaneServer: Service {
     /// Bearer tokens that may write (and read, with `protectReads`); none: open.
     public var tokens: [String]
     public var protectReads: Bool
+    /// How long Apollo's `/notifications/v2` holds a request without a change (Apollo: 60 s).
+    public var apolloHold: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8500, tokens: [String] = [], protectReads: Bool = false) {
+    public init(
+      host: String = "127.0.0.1", port: Int = 8500, tokens: [String] = [], protectReads: Bool = false, apolloHold: Duration = .seconds(60)
+    ) {
       self.host = host
       self.port = port
       self.tokens = tokens
       self.protectReads = protectReads
+      self.apolloHold = apolloHold
     }
   }
 
@@ -56,6 +61,7 @@ public final class ControlPlaneServer: Service {
     router.head("v1/health") { _, _ in Response(status: .ok) }
     RegistryRoutes(registry: registry).add(to: router)
     ConfigRoutes(config: config).add(to: router)
+    ApolloRoutes(config: config, hold: configuration.apolloHold).add(to: router)
     return router
   }
 

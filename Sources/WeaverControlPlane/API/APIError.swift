@@ -90,7 +90,7 @@ struct APIErrorMiddleware: RouterMiddleware {
 enum JSONResponses {
   static let encoder: JSONEncoder = {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return encoder
   }()
 

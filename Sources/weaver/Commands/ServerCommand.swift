@@ -10,7 +10,7 @@ import WeaverStore
 struct ServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "server",
-    abstract: "Run the control plane: service registry over HTTP/JSON under /v1, on an embedded SQLite store.",
+    abstract: "Run the control plane: service registry and config center over HTTP/JSON under /v1 (and Apollo's client API), on an embedded SQLite store.",
     discussion: """
       Keeps everything in DIR/weaver.sqlite (created on first start). Prints 'listening on HOST:PORT' once it \
       accepts requests; SIGINT or SIGTERM shuts it down gracefully. With --token-file, writes need \
@@ -30,6 +30,9 @@ struct ServerCommand: AsyncParsableCommand {
   @Flag(help: "Reads need a token too (with --token-file).")
   var protectReads = false
 
+  @Option(help: ArgumentHelp("How long Apollo's /notifications/v2 holds a request without a change.", valueName: "duration"))
+  var apolloHold: DurationArgument = DurationArgument(argument: "60s")!
+
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
   var logLevel: Logger.Level = .info
 
@@ -47,7 +50,8 @@ struct ServerCommand: AsyncParsableCommand {
     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
     let store = try await SQLiteStore.open(path: dataDir + "/weaver.sqlite", logger: logger)
     let server = ControlPlaneServer(
-      store: store, configuration: .init(host: address.host, port: address.port, tokens: tokens, protectReads: protectReads),
+      store: store, configuration: .init(
+        host: address.host, port: address.port, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold.duration),
       logger: logger
     ) { bound in
       // Unbuffered, so a script reading our output sees it at once.

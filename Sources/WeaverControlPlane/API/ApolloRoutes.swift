@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import WeaverControlPlaneModels
+
+/// Apollo's client protocol (`/configs`, `/configfiles/json`, `/notifications/v2`,
+/// `/services/config`), so existing Apollo clients in Java, Go and Python read our
+/// namespaces unchanged.
+struct ApolloRoutes {
+  let config: ConfigCenter
+  /// How long `/notifications/v2` holds a request without a change (Apollo: 60 s).
+  let hold: Duration
+
+  struct Notification: Codable {
+    var namespaceName: String
+    var notificationId: Int64
+  }
+
+  struct ChangedNotification: Codable {
+    var namespaceName: String
+    var notificationId: Int64
+    var messages: Messages
+
+    struct Messages: Codable {
+      var details: [String: Int64]
+    }
+  }
+
+  struct Configs: Codable {
+    var appId: String
+    var cluster: String
+    var namespaceName: String
+    var configurations: [String: String]
+    var releaseKey: String
+  }
+
+  struct ConfigService: Codable {
+    var appName: String
+    var instanceId: String
+    var homepageUrl: String
+  }
+
+  func add(to router: Router<ControlPlaneRequestContext>) {
+    router.get("configs/:app/:cluster/:namespace") { request, context in
+      let (app, cluster, name) = try ConfigRoutes.names(context)
+      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name) else {
+        throw APIError(.notFound, "not_found", "no released namespace \(name) of \(app) in cluster \(cluster) or default")
+      }
+      if let releaseKey = request.uri.queryParameters["releaseKey"], String(releaseKey) == found.releaseKey {
+        return Response(status: .notModified)
+      }
+      return JSONResponses.response(
+        Configs(appId: app, cluster: found.cluster, namespaceName: name, configurations: found.configurations, releaseKey: found.releaseKey))
+    }
+    router.get("configfiles/json/:app/:cluster/:namespace") { _, context in
+      let (app, cluster, name) = try ConfigRoutes.names(context)
+      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name) else {
+        throw APIError(.notFound, "not_found", "no released namespace \(name) of \(app) in cluster \(cluster) or default")
+      }
+      return JSONResponses.response(found.configurations)
+    }
+    router.get("notifications/v2") { request, _ in try await notifications(request) }
+    router.get("services/config") { request, _ in
+      let host = request.head.authority ?? "127.0.0.1"
+      return JSONResponses.response([ConfigService(appName: "APOLLO-CONFIGSERVICE", instanceId: "weaver:\(host)", homepageUrl: "http://\(host)/")])
+    }
+  }
+
+  /// Answers at once with the namespaces whose notification id moved past the client's,
+  /// else holds until one does (200) or the hold ends (304).
+  private func notifications(_ request: Request) async throws -> Response {
+    let query = request.uri.queryParameters
+    guard let app = query["appId"].map(String.init), !app.isEmpty else { throw APIError.invalid("appId is required") }
+    let cluster = query["cluster"].map(String.init) ?? "default"
+    guard let text = query["notifications"].map({ String($0).removingPercentEncoding ?? String($0) }),
+      let asked = try? JSONDecoder().decode([Notification].self, from: Data(text.utf8)), !asked.isEmpty
+    else {
+      throw APIError.invalid(#"notifications must be a JSON array like [{"namespaceName":"application","notificationId":-1}]"#)
+    }
+    guard asked.count <= 100 else { throw APIError.invalid("at most 100 namespaces per request; got \(asked.count)") }
+    let revision = try await config.currentRevision()
+    if let changed = try await changes(app: app, cluster: cluster, asked: asked) { return JSONResponses.response(changed) }
+    let prefixes = asked.flatMap { config.apolloPrefixes(app: app, cluster: cluster, name: $0.namespaceName) }
+    try? await cancelWhenGracefulShutdown { try await config.waitForApolloChange(prefixes: prefixes, after: revision, timeout: hold) }
+    if let changed = try await changes(app: app, cluster: cluster, asked: asked) { return JSONResponses.response(changed) }
+    return Response(status: .notModified)
+  }
+
+  private func changes(app: String, cluster: String, asked: [Notification]) async throws -> [ChangedNotification]? {
+    var changed: [ChangedNotification] = []
+    for notification in asked {
+      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: notification.namespaceName),
+        found.notificationID > notification.notificationId
+      else { continue }
+      let detail = "\(app)+\(found.cluster)+\(notification.namespaceName)"
+      changed.append(ChangedNotification(
+        namespaceName: notification.namespaceName, notificationId: found.notificationID,
+        messages: .init(details: [detail: found.notificationID])))
+    }
+    return changed.isEmpty ? nil : changed
+  }
+}
