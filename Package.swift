@@ -29,6 +29,7 @@ let package = Package(
     .library(name: "WeaverControlPlaneModels", targets: ["WeaverControlPlaneModels"]),
     .library(name: "WeaverControlPlane", targets: ["WeaverControlPlane"]),
     .library(name: "WeaverControlPlaneClient", targets: ["WeaverControlPlaneClient"]),
+    .library(name: "WeaverConfig", targets: ["WeaverConfig"]),
     .executable(name: "weaver", targets: ["weaver"]),
     .executable(name: "weaver-thrift-gen", targets: ["weaver-thrift-gen"]),
     .executable(name: "weaver-echo-server", targets: ["weaver-echo-server"]),
@@ -110,6 +111,19 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // sdk: config from the config center (snapshots, listeners, cache file) and the
+    // governance rule source over it
+    .target(
+      name: "WeaverConfig",
+      dependencies: [
+        "WeaverCore", "WeaverControlPlaneClient", "WeaverControlPlaneModels", "WeaverGovernance",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: strictSwift
     ),
@@ -200,7 +214,7 @@ let package = Package(
       name: "WeaverSamples",
       dependencies: [
         "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery", "WeaverControlPlaneClient",
-        "WeaverControlPlaneModels",
+        "WeaverControlPlaneModels", "WeaverConfig",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -242,7 +256,7 @@ let package = Package(
       name: "WeaverControlPlaneTests",
       dependencies: [
         "WeaverControlPlane", "WeaverControlPlaneModels", "WeaverControlPlaneClient", "WeaverStore", "WeaverTesting", "WeaverCore",
-        "WeaverTestSupport", "WeaverDiscovery",
+        "WeaverTestSupport", "WeaverDiscovery", "WeaverConfig", "WeaverGovernance",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       swiftSettings: strictSwift

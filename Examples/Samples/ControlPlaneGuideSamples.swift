@@ -2,6 +2,7 @@
 // `DocSnippetTests`: edit them here, then paste them there.
 import Logging
 import ServiceLifecycle
+import WeaverConfig
 import WeaverControlPlaneClient
 import WeaverControlPlaneModels
 import WeaverGovernance
@@ -28,4 +29,22 @@ func controlPlaneCallerSide(logger: Logger) async throws {
   let calculator = Calculator.Client(channel: client)
   // end-snippet
   _ = calculator
+}
+
+struct FeedSettings: Decodable {
+  var timeout: Int
+}
+
+func controlPlaneConfig(controlPlane: ControlPlaneClient, logger: Logger) async throws {
+  // snippet: control-plane-config
+  let settings = ConfigWatcher(client: controlPlane, app: "feed", namespace: "application", cacheDirectory: "/var/cache/feed")
+  settings.onChange { old, new in logger.info("config release \(new.number) replaces \(old?.number ?? 0)") }
+  let rules = RuleStore(service: "FeedService", sources: [
+    RuleFileWatcher(path: "service.yaml"),
+    ConfigCenterRuleSource(client: controlPlane, service: "FeedService", cacheDirectory: "/var/cache/feed"),
+  ])
+  let run = Task { try await ServiceGroup(services: [settings, rules], gracefulShutdownSignals: [.sigterm], logger: logger).run() }
+  let timeout = try settings.current?.decode(FeedSettings.self).timeout  // the cached release until the control plane answers
+  // end-snippet
+  _ = (run, timeout)
 }

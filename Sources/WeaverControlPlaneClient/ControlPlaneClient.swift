@@ -94,7 +94,7 @@ public final class ControlPlaneClient: Sendable {
 
   struct Empty: Codable {}
 
-  private func escape(_ component: String) -> String {
+  func escape(_ component: String) -> String {
     component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=+"))) ?? component
   }
 
