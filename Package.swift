@@ -182,6 +182,8 @@ let package = Package(
         "WeaverExampleModels",
         "WeaverStore",
         "WeaverControlPlane",
+        "WeaverControlPlaneClient",
+        "WeaverControlPlaneModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),
