@@ -184,6 +184,7 @@ let package = Package(
         "WeaverControlPlane",
         "WeaverControlPlaneClient",
         "WeaverControlPlaneModels",
+        "WeaverConfig",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -33,6 +33,7 @@ struct DemoTourCommand: AsyncParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     try await DemoGovernance(directory: directory).run()
+    try await DemoControlPlane(directory: directory.appendingPathComponent("control-plane")).run()
     DemoOutput.line("\nAll steps succeeded.")
   }
 
