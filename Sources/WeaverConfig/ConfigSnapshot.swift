@@ -19,7 +19,7 @@ public struct ConfigSnapshot: Sendable, Hashable {
   public var properties: [String: String] {
     guard format == .properties else { return [:] }
     var pairs: [String: String] = [:]
-    for line in content.split(separator: "\n") {
+    for line in content.split(whereSeparator: \.isNewline) {
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), !trimmed.hasPrefix("!"),
         let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })

@@ -42,6 +42,7 @@ import WeaverStore
 
   @Test(arguments: [
     (ConfigFormat.properties, "no separator here", "line 1"),
+    (ConfigFormat.properties, "a=1\r\nnot a pair\r\n", "line 2"),
     (ConfigFormat.json, #"{"a": "#, "JSON"),
     (ConfigFormat.yaml, "a: [1, 2", "YAML"),
   ])
@@ -53,6 +54,17 @@ import WeaverStore
       }
       #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
       #expect(try await config.history(app: "demo", cluster: "default", namespace: "broken").isEmpty)
+    }
+  }
+
+  @Test func windowsLineEndingsAreLinesToo() async throws {
+    try await Self.withCenter { config in
+      for content in ["a=1\r\nb=2\r\n", "a=1\r\nb=3\r\n"] {
+        _ = try await config.saveDraft(app: "demo", cluster: "default", namespace: "crlf", ConfigDraft(content: content))
+        _ = try await config.publish(app: "demo", cluster: "default", namespace: "crlf", PublishRequest(author: "ana"))
+      }
+      let diff = try await config.diff(app: "demo", cluster: "default", namespace: "crlf", from: 1, to: 2)
+      #expect(diff.changes == [ReleaseDiff.Change(kind: "changed", key: "b", old: "2", new: "3")])
     }
   }
 

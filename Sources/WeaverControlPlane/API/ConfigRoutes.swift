@@ -24,13 +24,19 @@ struct ConfigRoutes {
     let namespaces = router.group("v1/config/:app/:cluster/:namespace")
     namespaces.get { request, context in
       let (app, cluster, namespace) = try Self.names(context)
+      var changed: Int64?
       if let index = try RegistryRoutes.index(request) {
         let wait = try RegistryRoutes.wait(request)
-        try? await cancelWhenGracefulShutdown {
+        changed = try? await cancelWhenGracefulShutdown {
           try await config.waitForChange(app: app, cluster: cluster, namespace: namespace, after: index, timeout: wait)
-        }
+        } ?? nil
       }
-      let state = try await config.state(app: app, cluster: cluster, namespace: namespace)
+      // Woken by a change: one read shared by every watcher it woke.
+      let state = if let changed {
+        try await config.sharedState(app: app, cluster: cluster, namespace: namespace, atLeast: changed)
+      } else {
+        try await config.state(app: app, cluster: cluster, namespace: namespace)
+      }
       return JSONResponses.response(state, headers: [RegistryRoutes.indexHeader: String(state.index)])
     }
     namespaces.put { request, context in

@@ -12,6 +12,7 @@ public final class ConfigCenter: Sendable {
   public let store: any Store
   let time: TimeSource
   let clock: @Sendable () -> Date
+  let stateReads = SharedReads<NamespaceKey, NamespaceState>()
 
   public init(store: any Store, time: TimeSource = .continuous, clock: @escaping @Sendable () -> Date = Date.init) {
     self.store = store
@@ -151,14 +152,25 @@ public final class ConfigCenter: Sendable {
     return ReleaseDiff(from: from, to: to, changes: ConfigContent.diff(old.content, new.content, format: new.format))
   }
 
-  /// Waits until the namespace changes after revision `index`, or `timeout` passes.
-  public func waitForChange(app: String, cluster: String, namespace: String, after index: Int64, timeout: Duration) async throws(ConfigError) {
+  /// Waits until the namespace changes after revision `index`, or `timeout` passes;
+  /// returns the revision of the change (nil: none).
+  @discardableResult
+  public func waitForChange(app: String, cluster: String, namespace: String, after index: Int64, timeout: Duration) async throws(ConfigError) -> Int64? {
     let key = NamespaceKey(app: app, cluster: cluster, namespace: namespace)
     try key.validate()
     do {
-      try await StoreWaits.waitForChange(in: store, prefix: key.prefix, after: index, timeout: timeout, time: time)
+      return try await StoreWaits.waitForChange(in: store, prefix: key.prefix, after: index, timeout: timeout, time: time)
     } catch {
       throw .store(error.description)
+    }
+  }
+
+  /// ``state(app:cluster:namespace:)`` read at `revision` or later, shared with every
+  /// other waiter woken at the same time (one read for a thousand watchers).
+  public func sharedState(app: String, cluster: String, namespace: String, atLeast revision: Int64) async throws -> NamespaceState {
+    try await stateReads.value(for: NamespaceKey(app: app, cluster: cluster, namespace: namespace), atLeast: revision) {
+      let state = try await self.state(app: app, cluster: cluster, namespace: namespace)
+      return (state, state.index)
     }
   }
 
@@ -204,7 +216,7 @@ public final class ConfigCenter: Sendable {
   }
 
   private static func validateAuthor(_ author: String) throws(ConfigError) {
-    guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.utf8.count <= 128 else {
+    guard !author.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, author.utf8.count <= 128 else {
       throw .invalid("author must be 1–128 bytes")
     }
   }

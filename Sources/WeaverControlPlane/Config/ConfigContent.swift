@@ -45,7 +45,9 @@ enum ConfigContent {
   /// `key=value` (or `key: value`) lines; blank lines and `#`/`!` comments skipped.
   static func properties(_ content: String) throws(ConfigError) -> [String: String] {
     var pairs: [String: String] = [:]
-    for (number, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // Any line break: "\r\n" is one Character in Swift, so splitting on "\n" alone would
+    // leave Windows files one long line.
+    for (number, line) in content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("!") { continue }
       guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
@@ -94,8 +96,8 @@ enum ConfigContent {
         }
       }
     }
-    let before = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    let after = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let before = old.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+    let after = new.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
     return (0..<max(before.count, after.count)).compactMap { index in
       let a = index < before.count ? before[index] : nil
       let b = index < after.count ? after[index] : nil
