@@ -68,6 +68,9 @@ import Testing
       }
       let malformed = try await client.execute(uri: "/notifications/v2?appId=demo&notifications=nope", method: .get)
       #expect(malformed.status == .badRequest)
+      // As Python's json.dumps and a form encoder send it: spaces as '+'.
+      let formEncoded = "/notifications/v2?appId=demo&cluster=default&notifications=%5B%7B%22namespaceName%22%3A+%22application%22%2C+%22notificationId%22%3A+-1%7D%5D"
+      #expect(try await client.execute(uri: formEncoded, method: .get).status == .ok)
     }
   }
 }

@@ -50,8 +50,10 @@ struct ApolloRoutes {
       if let releaseKey = request.uri.queryParameters["releaseKey"], String(releaseKey) == found.releaseKey {
         return Response(status: .notModified)
       }
+      // Apollo names a properties namespace without its extension.
+      let echoed = name.hasSuffix(".properties") ? String(name.dropLast(".properties".count)) : name
       return JSONResponses.response(
-        Configs(appId: app, cluster: found.cluster, namespaceName: name, configurations: found.configurations, releaseKey: found.releaseKey))
+        Configs(appId: app, cluster: found.cluster, namespaceName: echoed, configurations: found.configurations, releaseKey: found.releaseKey))
     }
     router.get("configfiles/json/:app/:cluster/:namespace") { _, context in
       let (app, cluster, name) = try ConfigRoutes.names(context)
@@ -68,23 +70,43 @@ struct ApolloRoutes {
   }
 
   /// Answers at once with the namespaces whose notification id moved past the client's,
-  /// else holds until one does (200) or the hold ends (304).
+  /// else holds until one does (200) or the hold ends (304). Changes that are not releases
+  /// (a draft saved) do not end the hold.
   private func notifications(_ request: Request) async throws -> Response {
-    let query = request.uri.queryParameters
-    guard let app = query["appId"].map(String.init), !app.isEmpty else { throw APIError.invalid("appId is required") }
-    let cluster = query["cluster"].map(String.init) ?? "default"
-    guard let text = query["notifications"].map({ String($0).removingPercentEncoding ?? String($0) }),
+    guard let app = Self.formValue(request, "appId"), !app.isEmpty else { throw APIError.invalid("appId is required") }
+    let cluster = Self.formValue(request, "cluster") ?? "default"
+    guard let text = Self.formValue(request, "notifications"),
       let asked = try? JSONDecoder().decode([Notification].self, from: Data(text.utf8)), !asked.isEmpty
     else {
       throw APIError.invalid(#"notifications must be a JSON array like [{"namespaceName":"application","notificationId":-1}]"#)
     }
     guard asked.count <= 100 else { throw APIError.invalid("at most 100 namespaces per request; got \(asked.count)") }
-    let revision = try await config.currentRevision()
-    if let changed = try await changes(app: app, cluster: cluster, asked: asked) { return JSONResponses.response(changed) }
     let prefixes = asked.flatMap { config.apolloPrefixes(app: app, cluster: cluster, name: $0.namespaceName) }
-    try? await cancelWhenGracefulShutdown { try await config.waitForApolloChange(prefixes: prefixes, after: revision, timeout: hold) }
-    if let changed = try await changes(app: app, cluster: cluster, asked: asked) { return JSONResponses.response(changed) }
-    return Response(status: .notModified)
+    let deadline = ContinuousClock.now + hold
+    while true {
+      // The revision first, then the look: a release committed in between wakes the wait.
+      let revision = try await config.currentRevision()
+      if let changed = try await changes(app: app, cluster: cluster, asked: asked) { return JSONResponses.response(changed) }
+      let left = deadline - .now
+      guard left > .zero else { return Response(status: .notModified) }
+      let woken = try? await cancelWhenGracefulShutdown {
+        try await config.waitForApolloChange(prefixes: prefixes, after: revision, timeout: left)
+      }
+      if woken == nil { return Response(status: .notModified) }  // shutting down
+    }
+  }
+
+  /// A query parameter as an HTML form sends it: `+` is a space (Apollo's Java and Python
+  /// clients send `json.dumps` output that way), then percent-decoding.
+  static func formValue(_ request: Request, _ name: String) -> String? {
+    guard let query = request.uri.query else { return nil }
+    for pair in query.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard parts.first.map(String.init)?.replacingOccurrences(of: "+", with: " ").removingPercentEncoding == name else { continue }
+      let raw = parts.count > 1 ? String(parts[1]) : ""
+      return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+    return nil
   }
 
   private func changes(app: String, cluster: String, asked: [Notification]) async throws -> [ChangedNotification]? {

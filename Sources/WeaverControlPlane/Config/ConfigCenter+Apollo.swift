@@ -60,10 +60,12 @@ extension ConfigCenter {
     }
   }
 
-  /// Waits until any of `prefixes` changes after `revision`, or `timeout`.
-  func waitForApolloChange(prefixes: [String], after revision: Int64, timeout: Duration) async throws(ConfigError) {
+  /// Waits until any of `prefixes` changes after `revision`, or `timeout`; returns the
+  /// change's revision (nil: none).
+  @discardableResult
+  func waitForApolloChange(prefixes: [String], after revision: Int64, timeout: Duration) async throws(ConfigError) -> Int64? {
     do {
-      try await StoreWaits.waitForChange(in: store, prefixes: prefixes, after: revision, timeout: timeout, time: time)
+      return try await StoreWaits.waitForChange(in: store, prefixes: prefixes, after: revision, timeout: timeout, time: time)
     } catch {
       throw .store(error.description)
     }

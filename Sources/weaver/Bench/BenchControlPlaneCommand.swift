@@ -23,6 +23,8 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
   @Option(help: "HTTP connections for heartbeats and queries.") var connections: Int = 32
   @Option(help: "Watchers waiting on one namespace when it is published.") var watchers: Int = 1_000
   @Option(help: "The server's process id, to read its CPU time and memory from /proc.") var serverPid: Int32?
+  @Option(help: "Instances' TTL in seconds (removed after twice that); long enough that registering them all takes less.")
+  var ttlSeconds: Int = 120
   @Flag(help: "Print the report as JSON.") var json = false
 
   struct Report: Codable {
@@ -86,7 +88,7 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
     try await forEach(Array(ids.indices), concurrency: connections) { index in
       let id = ids[index]
       _ = try await self.send(http, .POST, "/v1/services/\(id.service)/instances",
-        body: #"{"host":"\#(id.host)","port":\#(id.port),"ttlSeconds":15,"removeAfterSeconds":30}"#)
+        body: #"{"host":"\#(id.host)","port":\#(id.port),"ttlSeconds":\#(self.ttlSeconds),"removeAfterSeconds":\#(self.ttlSeconds * 2)}"#)
     }
     let registrationRate = Double(instances) / (ContinuousClock.now - registrationStart).seconds
 
