@@ -21,7 +21,10 @@ import WeaverStore
     let server = ControlPlaneServer(store: store, configuration: .init(port: port)) { address in
       continuation.yield(address.port ?? 0)
     }
-    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: Logger(label: "test")))
+    var configuration = ServiceGroupConfiguration(services: [.init(service: server)], logger: Logger(label: "test"))
+    // As weaver server does: a shutdown that takes longer is cancelled, so a test cannot hang on it.
+    configuration.maximumGracefulShutdownDuration = .seconds(5)
+    let group = ServiceGroup(configuration: configuration)
     let task = Task {
       // A server that cannot start (its port taken) ends the wait for its port.
       defer { continuation.finish() }
@@ -58,7 +61,9 @@ import WeaverStore
 
     let registrar = Registrar(
       client: client, service: "Feed", registration: InstanceRegistration(host: "10.0.0.1", port: 9090, releaseTag: "canary", labels: ["pool": "a"]))
-    let group = ServiceGroup(configuration: .init(services: [.init(service: registrar)], logger: Logger(label: "test")))
+    var registrarConfiguration = ServiceGroupConfiguration(services: [.init(service: registrar)], logger: Logger(label: "test"))
+    registrarConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+    let group = ServiceGroup(configuration: registrarConfiguration)
     let running = Task { try await group.run() }
     let registered = try #require(try await updates.next())
     #expect(registered.map(\.address) == ["10.0.0.1:9090"])

@@ -57,8 +57,11 @@ struct ServerCommand: AsyncParsableCommand {
       // Unbuffered, so a script reading our output sees it at once.
       FileHandle.standardOutput.write(Data("listening on \(bound.hostAndPort)\n".utf8))
     }
-    let group = ServiceGroup(
-      configuration: .init(services: [.init(service: store), .init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    var configuration = ServiceGroupConfiguration(
+      services: [.init(service: store), .init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    // A connection that never finishes cannot hold a shutdown: after 10 s the rest is cancelled.
+    configuration.maximumGracefulShutdownDuration = .seconds(10)
+    let group = ServiceGroup(configuration: configuration)
     try await group.run()
   }
 
