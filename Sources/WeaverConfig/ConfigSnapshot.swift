@@ -18,15 +18,7 @@ public struct ConfigSnapshot: Sendable, Hashable {
   /// A properties namespace's keys and values (empty for other formats).
   public var properties: [String: String] {
     guard format == .properties else { return [:] }
-    var pairs: [String: String] = [:]
-    for line in content.split(whereSeparator: \.isNewline) {
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), !trimmed.hasPrefix("!"),
-        let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })
-      else { continue }
-      pairs[trimmed[..<separator].trimmingCharacters(in: .whitespaces)] = trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces)
-    }
-    return pairs
+    return (try? ConfigProperties.parse(content)) ?? [:]  // checked when it was published
   }
 
   /// The content decoded as `T`: JSON and YAML as they are; properties as an object whose

@@ -42,22 +42,13 @@ enum ConfigContent {
   /// The namespace whose content is the app's governance rules.
   static let governanceNamespace = "governance"
 
-  /// `key=value` (or `key: value`) lines; blank lines and `#`/`!` comments skipped.
+  /// `key=value` lines (``ConfigProperties``), with the config center's error.
   static func properties(_ content: String) throws(ConfigError) -> [String: String] {
-    var pairs: [String: String] = [:]
-    // Any line break: "\r\n" is one Character in Swift, so splitting on "\n" alone would
-    // leave Windows files one long line.
-    for (number, line) in content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("!") { continue }
-      guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-        throw .invalid("line \(number + 1): expected key=value, got '\(trimmed.prefix(60))'")
-      }
-      let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces)
-      guard !key.isEmpty else { throw .invalid("line \(number + 1): the key is empty") }
-      pairs[key] = trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+    do {
+      return try ConfigProperties.parse(content)
+    } catch {
+      throw .invalid("line \(error.line): expected key=value, got '\(error.text)'")
     }
-    return pairs
   }
 
   /// The content's keys and values, where the format has them: properties; JSON objects of
