@@ -20,8 +20,10 @@ public final class Registrar: Service {
   public let registration: InstanceRegistration
   let time: TimeSource
   let logger: Logger
-  /// The id the control plane registered, once it has.
-  private let registered = Mutex<String?>(nil)
+  /// The id a registration went out under: set before the first request is sent, since
+  /// the control plane may accept a registration whose answer never arrives (shutdown
+  /// cancels the request in flight). Deregistration on shutdown uses it.
+  private let sent = Mutex<String?>(nil)
 
   public init(
     client: ControlPlaneClient, service: String, registration: InstanceRegistration, time: TimeSource = .continuous,
@@ -61,10 +63,12 @@ public final class Registrar: Service {
     } catch is CancellationError {
       // Shut down: deregister below.
     }
-    if let id = registered.withLock({ $0 }) {
+    if let id = sent.withLock({ $0 }) {
       do {
         try await client.deregister(service: service, id: id)
         logger.info("deregistered \(id) of \(service)")
+      } catch where error.isNotFound {
+        logger.debug("\(id) of \(service) was not registered; nothing to deregister")
       } catch {
         logger.warning("deregistering \(id) of \(service) failed (it expires on its own): \(error)")
       }
@@ -77,13 +81,16 @@ public final class Registrar: Service {
     var delay = Duration.milliseconds(500)
     while true {
       do {
+        sent.withLock { $0 = registration.instanceID }
         let record = try await client.register(service: service, registration)
-        registered.withLock { $0 = record.id }
+        sent.withLock { $0 = record.id }
         logger.info("registered \(record.id) of \(service)")
         return record.id
       } catch .refused(let status, _, let message) where (400..<500).contains(status) && status != 429 {
         throw ControlPlaneError.refused(status: status, code: "invalid_argument", message: "registration of \(service) refused: \(message)")
       } catch {
+        // Shutting down: not a failure to report or retry.
+        if Task.isCancelled { throw CancellationError() }
         logger.warning("registering with the control plane failed (retrying in \(delay)): \(error)")
         try await time.sleep(delay)
         delay = min(delay * 2, .seconds(10))

@@ -38,6 +38,11 @@ public struct InstanceRegistration: Codable, Sendable, Hashable {
     self.ttlSeconds = ttlSeconds
     self.removeAfterSeconds = removeAfterSeconds
   }
+
+  /// The id the registry files the instance under: ``id``, or `host:port` when left out.
+  /// The registrar knows it before the answer comes, so it can deregister an instance whose
+  /// registration was accepted but whose answer was lost.
+  public var instanceID: String { id ?? "\(host):\(port)" }
 }
 
 /// An instance as the registry holds and returns it.

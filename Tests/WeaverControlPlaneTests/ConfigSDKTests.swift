@@ -24,55 +24,57 @@ import WeaverGovernance
     let cache = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: cache) }
     try await TemporaryStore.with { store in
-      let (server, port) = try await SDKTests.startServer(store: store)
-      let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:\(port)"]))
-      try await client.publish(app: "feed", namespace: "application", ConfigDraft(content: "timeout=10\nregion=eu"), author: "ci")
+      try await SDKTests.withServer(store: store) { server, port in
+        let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:\(port)"]))
+        try await client.publish(app: "feed", namespace: "application", ConfigDraft(content: "timeout=10\nregion=eu"), author: "ci")
 
-      let watcher = ConfigWatcher(client: client, app: "feed", namespace: "application", cacheDirectory: cache, wait: .seconds(10))
-      let seen = Seen()
-      let (releases, arrived) = AsyncStream<Int>.makeStream()
-      watcher.onChange { old, new in
-        seen.changes.withLock { $0.append((old?.number, new.number)) }
-        arrived.yield(new.number)
+        let watcher = ConfigWatcher(client: client, app: "feed", namespace: "application", cacheDirectory: cache, wait: .seconds(10))
+        let seen = Seen()
+        let (releases, arrived) = AsyncStream<Int>.makeStream()
+        watcher.onChange { old, new in
+          seen.changes.withLock { $0.append((old?.number, new.number)) }
+          arrived.yield(new.number)
+        }
+        let following = Task { try await watcher.run() }
+        defer { following.cancel() }
+        var next = releases.makeAsyncIterator()
+        #expect(await next.next() == 1)
+        #expect(try watcher.current?.decode(Settings.self) == Settings(timeout: 10, region: "eu"))
+        try await client.publish(app: "feed", namespace: "application", ConfigDraft(content: "timeout=30\nregion=eu"), author: "ci")
+        #expect(await next.next() == 2)
+        #expect(try watcher.current?.decode(Settings.self).timeout == 30)
+        #expect(seen.changes.withLock { $0.map { "\($0.0 ?? 0)→\($0.1)" } } == ["0→1", "1→2"], "listeners get the old and the new release")
+        following.cancel()
+        try await server.stop()
+
+        // The control plane is down: a restarted service starts on its cached release.
+        let restarted = ConfigWatcher(client: client, app: "feed", namespace: "application", cacheDirectory: cache)
+        #expect(restarted.current?.number == 2)
+        #expect(try restarted.current?.decode(Settings.self).timeout == 30)
       }
-      let following = Task { try await watcher.run() }
-      var next = releases.makeAsyncIterator()
-      #expect(await next.next() == 1)
-      #expect(try watcher.current?.decode(Settings.self) == Settings(timeout: 10, region: "eu"))
-      try await client.publish(app: "feed", namespace: "application", ConfigDraft(content: "timeout=30\nregion=eu"), author: "ci")
-      #expect(await next.next() == 2)
-      #expect(try watcher.current?.decode(Settings.self).timeout == 30)
-      #expect(seen.changes.withLock { $0.map { "\($0.0 ?? 0)→\($0.1)" } } == ["0→1", "1→2"], "listeners get the old and the new release")
-      following.cancel()
-      try await server.stop()
-
-      // The control plane is down: a restarted service starts on its cached release.
-      let restarted = ConfigWatcher(client: client, app: "feed", namespace: "application", cacheDirectory: cache)
-      #expect(restarted.current?.number == 2)
-      #expect(try restarted.current?.decode(Settings.self).timeout == 30)
     }
   }
 
   @Test func rulesPublishedInTheConfigCenterReachTheRuleStore() async throws {
     try await TemporaryStore.with { store in
-      let (server, port) = try await SDKTests.startServer(store: store)
-      let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:\(port)"]))
-      let rules = RuleStore(service: "FeedService", sources: [ConfigCenterRuleSource(client: client, service: "FeedService")])
-      var updates = rules.updates().makeAsyncIterator()
-      let running = Task { try await rules.run() }
-      try await client.publish(
-        app: "FeedService", namespace: "governance", ConfigDraft(format: .yaml, content: "retry:\n  maxAttempts: 4\n"), author: "ci")
-      var applied = try #require(await updates.next())
-      while applied.serviceRules.retry.maxAttempts != 4 { applied = try #require(await updates.next()) }
-      #expect(rules.current.serviceRules.retry.maxAttempts == 4)
-      // A broken rule set cannot even be published: the one in force stays.
-      await #expect(throws: ControlPlaneError.self) {
+      try await SDKTests.withServer(store: store) { _, port in
+        let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:\(port)"]))
+        let rules = RuleStore(service: "FeedService", sources: [ConfigCenterRuleSource(client: client, service: "FeedService")])
+        var updates = rules.updates().makeAsyncIterator()
+        let running = Task { try await rules.run() }
+        defer { running.cancel() }
         try await client.publish(
-          app: "FeedService", namespace: "governance", ConfigDraft(content: "retry:\n  maxAttempts: 0\n"), author: "ci")
+          app: "FeedService", namespace: "governance", ConfigDraft(format: .yaml, content: "retry:\n  maxAttempts: 4\n"), author: "ci")
+        var applied = try #require(await updates.next())
+        while applied.serviceRules.retry.maxAttempts != 4 { applied = try #require(await updates.next()) }
+        #expect(rules.current.serviceRules.retry.maxAttempts == 4)
+        // A broken rule set cannot even be published: the one in force stays.
+        await #expect(throws: ControlPlaneError.self) {
+          try await client.publish(
+            app: "FeedService", namespace: "governance", ConfigDraft(content: "retry:\n  maxAttempts: 0\n"), author: "ci")
+        }
+        #expect(rules.current.serviceRules.retry.maxAttempts == 4)
       }
-      #expect(rules.current.serviceRules.retry.maxAttempts == 4)
-      running.cancel()
-      try await server.stop()
     }
   }
 }

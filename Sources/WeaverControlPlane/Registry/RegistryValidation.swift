@@ -33,7 +33,7 @@ enum RegistryValidation {
       throw .invalid("host must be a host name or address (1–253 characters, no spaces or '/')")
     }
     guard (1...65_535).contains(registration.port) else { throw .invalid("port must be in 1…65535; got \(registration.port)") }
-    let id = registration.id ?? "\(host):\(registration.port)"
+    let id = registration.instanceID
     try instanceID(id)
     let weight = registration.weight ?? 100
     guard (0...10_000).contains(weight) else { throw .invalid("weight must be in 0…10000; got \(weight)") }
