@@ -1,5 +1,6 @@
 import Logging
 import WeaverControlPlaneClient
+import WeaverControlPlaneModels
 import WeaverGovernance
 
 /// Governance rules from the config center: the `governance` namespace of the service's
@@ -17,10 +18,15 @@ public struct ConfigCenterRuleSource: RuleSource {
   public let watcher: ConfigWatcher
   public let service: String
 
-  /// Follows `APP/CLUSTER/governance`, where APP is `service` unless given.
-  public init(client: ControlPlaneClient, service: String, app: String? = nil, cluster: String = "default", cacheDirectory: String? = nil) {
+  /// Follows `APP/CLUSTER/governance`, where APP is `service` unless given; with an
+  /// `identity`, a gray release of the rules that selects this instance applies here.
+  public init(
+    client: ControlPlaneClient, service: String, app: String? = nil, cluster: String = "default", identity: ConfigClient? = nil,
+    cacheDirectory: String? = nil
+  ) {
     self.service = service
-    self.watcher = ConfigWatcher(client: client, app: app ?? service, cluster: cluster, namespace: "governance", cacheDirectory: cacheDirectory)
+    self.watcher = ConfigWatcher(
+      client: client, app: app ?? service, cluster: cluster, namespace: "governance", identity: identity, cacheDirectory: cacheDirectory)
   }
 
   public var layer: RuleLayer { .configCenter }

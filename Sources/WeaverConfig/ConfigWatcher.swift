@@ -23,6 +23,9 @@ public final class ConfigWatcher: Service {
   public let namespace: String
   /// Where the last release is kept (`APP+CLUSTER+NAMESPACE.json`); nil: no cache.
   public let cacheDirectory: String?
+  /// Who this service is, for gray releases (address, labels, instance id): a gray
+  /// release whose rule selects it is the one in force here.
+  public let identity: ConfigClient?
   /// How long one blocking query waits.
   public let wait: Duration
   let time: TimeSource
@@ -35,10 +38,12 @@ public final class ConfigWatcher: Service {
   }
 
   public init(
-    client: ControlPlaneClient, app: String, cluster: String = "default", namespace: String, cacheDirectory: String? = nil,
-    wait: Duration = .seconds(30), time: TimeSource = .continuous, logger: Logger = Logger(label: "cloudweaver.config")
+    client: ControlPlaneClient, app: String, cluster: String = "default", namespace: String, identity: ConfigClient? = nil,
+    cacheDirectory: String? = nil, wait: Duration = .seconds(30), time: TimeSource = .continuous,
+    logger: Logger = Logger(label: "cloudweaver.config")
   ) {
     self.client = client
+    self.identity = identity
     self.app = app
     self.cluster = cluster
     self.namespace = namespace
@@ -69,7 +74,7 @@ public final class ConfigWatcher: Service {
     var delay = Duration.milliseconds(200)
     while !Task.isCancelled {
       do {
-        let answer = try await client.namespace(app: app, cluster: cluster, namespace: namespace, index: index, wait: wait)
+        let answer = try await client.namespace(app: app, cluster: cluster, namespace: namespace, client: identity, index: index, wait: wait)
         delay = .milliseconds(200)
         index = (index.map { answer.index < $0 } ?? false) ? nil : answer.index
         if let release = answer.current { swap(to: ConfigSnapshot(release: release)) }

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import WeaverStore
 
@@ -22,16 +24,34 @@ public final class ControlPlaneServer: Service {
     public var protectReads: Bool
     /// How long Apollo's `/notifications/v2` holds a request without a change (Apollo: 60 s).
     public var apolloHold: Duration
+    /// Apps whose Apollo reads must be signed (Apollo clients send no bearer token: with
+    /// `protectReads`, an app without a key cannot be read through the Apollo API).
+    public var apolloAccessKeys: ApolloAccessKeys
+    /// Serve HTTPS instead of HTTP (see ``ControlPlaneServer/tls(certificateChain:privateKey:)``).
+    public var tls: TLSConfiguration?
 
     public init(
-      host: String = "127.0.0.1", port: Int = 8500, tokens: [String] = [], protectReads: Bool = false, apolloHold: Duration = .seconds(60)
+      host: String = "127.0.0.1", port: Int = 8500, tokens: [String] = [], protectReads: Bool = false, apolloHold: Duration = .seconds(60),
+      apolloAccessKeys: ApolloAccessKeys = ApolloAccessKeys(), tls: TLSConfiguration? = nil
     ) {
       self.host = host
       self.port = port
       self.tokens = tokens
       self.protectReads = protectReads
       self.apolloHold = apolloHold
+      self.apolloAccessKeys = apolloAccessKeys
+      self.tls = tls
     }
+  }
+
+  /// A TLS 1.3 (at least) listener's configuration from PEM files: the certificate chain
+  /// (server first) and its private key.
+  public static func tls(certificateChain: String, privateKey: String) throws -> TLSConfiguration {
+    var configuration = TLSConfiguration.makeServerConfiguration(
+      certificateChain: try NIOSSLCertificate.fromPEMFile(certificateChain).map { .certificate($0) },
+      privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKey, format: .pem)))
+    configuration.minimumTLSVersion = .tlsv13
+    return configuration
   }
 
   public let registry: Registry
@@ -61,7 +81,9 @@ public final class ControlPlaneServer: Service {
     router.head("v1/health") { _, _ in Response(status: .ok) }
     RegistryRoutes(registry: registry).add(to: router)
     ConfigRoutes(config: config).add(to: router)
-    ApolloRoutes(config: config, hold: configuration.apolloHold).add(to: router)
+    ApolloRoutes(
+      config: config, hold: configuration.apolloHold, accessKeys: configuration.apolloAccessKeys, protectReads: configuration.protectReads
+    ).add(to: router)
     return router
   }
 
@@ -69,6 +91,7 @@ public final class ControlPlaneServer: Service {
     let onListening = self.onListening
     let application = Application(
       router: router(),
+      server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "weaver"),
       onServerRunning: { channel in
         if let address = channel.localAddress { await onListening(address) }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 import WeaverControlPlaneModels
 
@@ -39,12 +40,25 @@ public final class ControlPlaneClient: Sendable {
   /// The HTTP client every control-plane client shares by default: connects time out
   /// after 2 s and are not retried by the pool (the client fails over to the next replica
   /// instead of retrying a dead one until the request's deadline).
-  public static let defaultHTTPClient: HTTPClient = {
+  public static let defaultHTTPClient: HTTPClient = makeHTTPClient(tls: nil)
+
+  /// An HTTP client as ``defaultHTTPClient`` is, trusting the CA certificates of the PEM
+  /// file `trustRoots` (a control plane with a private CA's certificate) when given, else
+  /// the system's. Shut it down when done with it.
+  public static func makeHTTPClient(trustRoots: String? = nil) throws -> HTTPClient {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.minimumTLSVersion = .tlsv12
+    if let trustRoots { tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(trustRoots)) }
+    return makeHTTPClient(tls: tls as TLSConfiguration?)
+  }
+
+  private static func makeHTTPClient(tls: TLSConfiguration?) -> HTTPClient {
     var configuration = HTTPClient.Configuration()
     configuration.timeout.connect = .seconds(2)
     configuration.connectionPool.retryConnectionEstablishment = false
+    configuration.tlsConfiguration = tls
     return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
-  }()
+  }
 
   public init(configuration: Configuration, httpClient: HTTPClient = ControlPlaneClient.defaultHTTPClient) {
     precondition(!configuration.servers.isEmpty, "a control-plane client needs at least one server address")

@@ -55,16 +55,18 @@ public struct ConfigRelease: Codable, Sendable, Hashable {
   public var content: String
   public var author: String
   public var comment: String
-  /// `publish` or `rollback`.
+  /// `publish`, `rollback`, `gray` (to some clients only) or `promote` (a gray release to all).
   public var kind: String
   /// For a rollback: the release whose content it brought back.
   public var rolledBackTo: Int?
+  /// For a promotion: the gray release it made the main one.
+  public var promotedFrom: Int?
   /// When it was made (ISO 8601, UTC).
   public var createdAt: String
 
   public init(
     app: String, cluster: String, namespace: String, number: Int, format: ConfigFormat, content: String, author: String,
-    comment: String, kind: String, rolledBackTo: Int?, createdAt: String
+    comment: String, kind: String, rolledBackTo: Int?, promotedFrom: Int? = nil, createdAt: String
   ) {
     self.app = app
     self.cluster = cluster
@@ -76,6 +78,7 @@ public struct ConfigRelease: Codable, Sendable, Hashable {
     self.comment = comment
     self.kind = kind
     self.rolledBackTo = rolledBackTo
+    self.promotedFrom = promotedFrom
     self.createdAt = createdAt
   }
 }
@@ -86,19 +89,26 @@ public struct NamespaceState: Codable, Sendable, Hashable {
   public var cluster: String
   public var namespace: String
   public var format: ConfigFormat
-  /// The release in force, if any.
+  /// The release in force, if any: the main one, or the gray one for a client the
+  /// request named (`?ip=`, `label=`, `client=`) that its rule selects.
   public var current: ConfigRelease?
+  /// The gray release beside the main one, if any.
+  public var gray: GrayRelease?
   /// Content saved but not published yet, if any.
   public var draft: String?
   /// The store revision this was read at: pass it back as `index` to wait for a change.
   public var index: Int64
 
-  public init(app: String, cluster: String, namespace: String, format: ConfigFormat, current: ConfigRelease?, draft: String?, index: Int64) {
+  public init(
+    app: String, cluster: String, namespace: String, format: ConfigFormat, current: ConfigRelease?, gray: GrayRelease? = nil, draft: String?,
+    index: Int64
+  ) {
     self.app = app
     self.cluster = cluster
     self.namespace = namespace
     self.format = format
     self.current = current
+    self.gray = gray
     self.draft = draft
     self.index = index
   }

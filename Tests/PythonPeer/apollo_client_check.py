@@ -11,7 +11,8 @@ a newer notification id for it. It does not use the meta server and does not loo
 
     python3 -m pip install papollo
 
-usage: apollo_client_check.py BASE_URL APP NAMESPACE [--cluster C] [--changes N] [--timeout S] [-v]
+usage: apollo_client_check.py BASE_URL APP NAMESPACE [--cluster C] [--changes N] [--timeout S]
+                              [--ip IP] [--label L] [--secret S] [--once] [-v]
 
     weaver server --data-dir "$(mktemp -d)" --listen 127.0.0.1:0 --apollo-hold 5s
     # write and publish APP/default/NAMESPACE through /v1/config, then
@@ -33,6 +34,11 @@ The client is given no `max_age`, so a change can only reach it through `/notifi
 server whose notifications are broken times out here rather than being papered over by polling.
 Until the namespace loads (the server may not be up or the namespace not published yet), the
 first fetch is retried every 0.2 s.
+
+The client sends --ip and --label as Apollo clients do (gray releases select by them), and with
+--secret signs every request with that access key (Apollo's `Authorization: Apollo APP:SIGNATURE`
+and `Timestamp` headers, papollo's own signing). With --once it loads the namespace once: exit 0
+after the initial line, 1 at once (the server's answer on stderr) if the load is refused.
 
 Exit status: 0 after --changes changes (default 2); 1 when --timeout seconds (default 30, counted
 from the start) pass first, with what was missing on stderr; 2 on bad usage or a missing client.
@@ -75,6 +81,10 @@ def main(argv=None):
                         help="exit 0 after this many changes (default 2)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S",
                         help="exit 1 when this many seconds pass first (default 30)")
+    parser.add_argument("--ip", help="the address the client reports (Apollo's ip parameter)")
+    parser.add_argument("--label", help="the client's label (Apollo's label parameter)")
+    parser.add_argument("--secret", help="an access key: sign every request with it")
+    parser.add_argument("--once", action="store_true", help="load once; a refusal exits 1 at once")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also log every HTTP request the client sends (to stderr)")
     args = parser.parse_args(argv)
@@ -94,8 +104,11 @@ def main(argv=None):
         args.base_url,
         args.app,
         cluster=args.cluster,
+        secret=args.secret,
+        ip=args.ip,
+        label=args.label,
         timeout=5.0,
-        watch=True,
+        watch=not args.once,
         http_client=http,
         watch_http_client=watch_http,
     )
@@ -110,11 +123,16 @@ def main(argv=None):
                 config = client.namespace(args.namespace)
             except ApolloError as exc:
                 error = exc
+                if args.once:
+                    return fail(f"loading {args.namespace!r} failed: {error} "
+                                f"(status {getattr(error, 'status_code', None)})")
                 if time.monotonic() >= deadline:
                     return fail(f"timed out after {args.timeout:g} s before the namespace "
                                 f"{args.namespace!r} loaded; last error: {error}")
                 time.sleep(0.2)
         emit("initial", config)
+        if args.once:
+            return 0
         # papollo reports namespaces by their name without a ".properties" suffix.
         name = args.namespace
         if name.lower().endswith(".properties"):

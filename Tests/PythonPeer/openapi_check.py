@@ -327,6 +327,30 @@ def config_probes(expect, failures):
     publish(rules, statuses={400}, code="invalid_argument", name="publish invalid rules")
     expect("valid rules", "PUT", rules, draft("retry:\n  maxAttempts: 3\n"), {200})
     publish(rules, name="publish valid rules")
+    gray_probes(expect, ns)
+
+
+def gray_probes(expect, ns):
+    """A gray release on `ns` (releases 1–3 there): who sees it, promotion, refusals."""
+    def current_is(number):
+        return lambda answer: None if ((answer or {}).get("current") or {}).get("number") == number else f"current is not release {number}: {answer!r}"
+
+    expect("gray without a draft", "POST", ns + "/gray", b'{"author":"probe","rule":{"ips":["10.0.0.7"]}}', {404}, "not_found")
+    expect("gray draft", "PUT", ns, b'{"content":"timeout=9s"}', {200})
+    expect("gray for no one", "POST", ns + "/gray", b'{"author":"probe","rule":{}}', {400}, "invalid_argument")
+    expect("gray rule with an unknown field", "POST", ns + "/gray", b'{"author":"probe","rule":{"percent":5}}', {400}, "invalid_argument")
+    expect("gray percentage out of range", "POST", ns + "/gray", b'{"author":"probe","rule":{"percentage":0}}', {400}, "invalid_argument")
+    expect("gray", "POST", ns + "/gray", b'{"author":"probe","rule":{"labels":{"release":"canary"},"ips":["10.0.0.7"]}}', {200},
+           check=lambda answer: None if (answer or {}).get("release", {}).get("kind") == "gray" and answer.get("base") == 3
+           else f"not a gray release beside release 3: {answer!r}")
+    expect("read as a canary", "GET", ns + "?label=release:canary", None, {200}, check=current_is(4))
+    expect("read by address", "GET", ns + "?ip=10.0.0.7", None, {200}, check=current_is(4))
+    expect("read as another", "GET", ns + "?ip=10.0.0.1&client=x", None, {200}, check=current_is(3))
+    expect("a label without a key", "GET", ns + "?label=canary", None, {400}, "invalid_argument")
+    expect("promote", "POST", ns + "/gray/promote", b'{"author":"probe"}', {200},
+           check=lambda answer: None if (answer or {}).get("kind") == "promote" and answer.get("promotedFrom") == 4 else f"not a promotion of 4: {answer!r}")
+    expect("promote again", "POST", ns + "/gray/promote", b'{"author":"probe"}', {404}, "not_found")
+    expect("abandon none", "POST", ns + "/gray/abandon", b'{"author":"probe"}', {404}, "not_found")
 
 
 def main():

@@ -77,4 +77,41 @@ import WeaverGovernance
       }
     }
   }
+
+  /// A watcher that names its instance follows a gray release that selects it, and goes
+  /// back to the main release when the gray one is abandoned; one that is not selected
+  /// never sees it.
+  @Test func aWatcherNamingItsInstanceFollowsAGrayRelease() async throws {
+    try await TemporaryStore.with { store in
+      try await SDKTests.withServer(store: store) { _, port in
+        let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:\(port)"]))
+        try await client.publish(app: "feed", namespace: "application", ConfigDraft(content: "timeout=10\nregion=eu"), author: "ci")
+        let canary = ConfigWatcher(
+          client: client, app: "feed", namespace: "application", identity: ConfigClient(ip: "10.0.0.9", labels: ["release": "canary"]),
+          wait: .seconds(10))
+        let stable = ConfigWatcher(
+          client: client, app: "feed", namespace: "application", identity: ConfigClient(ip: "10.0.0.1", labels: ["release": "stable"]),
+          wait: .seconds(10))
+        let (releases, arrived) = AsyncStream<Int>.makeStream()
+        canary.onChange { _, new in arrived.yield(new.number) }
+        let seenByStable = Seen()
+        stable.onChange { old, new in seenByStable.changes.withLock { $0.append((old?.number, new.number)) } }
+        let following = [Task { try await canary.run() }, Task { try await stable.run() }]
+        defer { following.forEach { $0.cancel() } }
+        var next = releases.makeAsyncIterator()
+        #expect(await next.next() == 1)
+
+        try await client.saveDraft(app: "feed", namespace: "application", ConfigDraft(content: "timeout=30\nregion=eu"))
+        _ = try await client.publishGray(
+          app: "feed", namespace: "application", GrayPublishRequest(rule: GrayRule(labels: ["release": "canary"]), author: "ci"))
+        #expect(await next.next() == 2)
+        #expect(try canary.current?.decode(Settings.self).timeout == 30)
+        try await client.abandonGray(app: "feed", namespace: "application", PublishRequest(author: "ci"))
+        #expect(await next.next() == 1, "back to the main release")
+        #expect(try canary.current?.decode(Settings.self).timeout == 10)
+        #expect(stable.current?.number == 1)
+        #expect(seenByStable.changes.withLock { $0.map(\.1) } == [1], "the stable instance saw release 1 only")
+      }
+    }
+  }
 }

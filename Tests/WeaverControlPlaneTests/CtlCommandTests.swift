@@ -43,6 +43,18 @@ import WeaverTestSupport
           #expect(releases.compactMap { $0["number"] as? Int } == [3, 2, 1])
           #expect(releases.last?["author"] as? String == "ci" && releases.last?["comment"] as? String == "longer timeout")
 
+          // Gray: to the canaries first, seen as a canary sees it, then to everyone.
+          _ = try Self.ctl(server, "config", "set", "demo/application", "timeout", "45")
+          let gray = try Self.ctl(server, "config", "gray", "demo/application", "--label", "release=canary", "--percentage", "10")
+          #expect(gray.output == "gray release 4 of demo/default/application beside release 3\n", "\(gray)")
+          #expect(try Self.ctl(server, "config", "get", "demo/application", "--label", "release=canary").output == "timeout=45\n")
+          #expect(try Self.ctl(server, "config", "get", "demo/application").output == "timeout=30\n")
+          #expect(try Self.ctl(server, "config", "gray", "demo/application", "--promote").output.contains("release 5 promotes gray release 4"))
+          #expect(try Self.ctl(server, "config", "get", "demo/application").output == "timeout=45\n")
+          let noGray = try Self.ctl(server, "config", "gray", "demo/application", "--abandon")
+          #expect(noGray.status == 2 && noGray.errors.contains("no gray release"))
+          #expect(try Self.ctl(server, "config", "gray", "demo/application").status == 64, "a rule, --promote or --abandon")
+
           let missing = try Self.ctl(server, "config", "get", "demo/none")
           #expect(missing.status == 2 && missing.errors.contains("no namespace"))
 

@@ -13,11 +13,12 @@ import WeaverStore
   /// Runs `body` against a live server on a fresh store.
   static func withServer(
     tokens: [String] = [], protectReads: Bool = false, apolloHold: Duration = .seconds(60),
-    _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    apolloAccessKeys: ApolloAccessKeys = ApolloAccessKeys(), _ body: @Sendable (any TestClientProtocol) async throws -> Void
   ) async throws {
     try await TemporaryStore.with { store in
       let server = ControlPlaneServer(
-        store: store, configuration: .init(port: 0, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold))
+        store: store,
+        configuration: .init(port: 0, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold, apolloAccessKeys: apolloAccessKeys))
       let application = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
       try await application.test(.live) { client in try await body(client) }
     }

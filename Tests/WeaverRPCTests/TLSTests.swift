@@ -7,36 +7,11 @@ import WeaverRPC
 
 /// TLS 1.3 and mutual TLS, with certificates made by `openssl` for each run.
 @Suite struct TLSTests {
-  /// A CA, a server certificate for 127.0.0.1 and localhost, and a client certificate.
-  struct Certificates {
-    let directory: URL
-    var ca: String { directory.appendingPathComponent("ca.pem").path }
-    var serverCertificate: String { directory.appendingPathComponent("server.pem").path }
-    var serverKey: String { directory.appendingPathComponent("server.key").path }
-    var clientCertificate: String { directory.appendingPathComponent("client.pem").path }
-    var clientKey: String { directory.appendingPathComponent("client.key").path }
-  }
-
-  static func makeCertificates(in directory: URL) async throws -> Certificates {
-    let script = """
-      set -e
-      cd '\(directory.path)'
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=weaver-test-ca 2>/dev/null
-      for name in server client; do
-        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $name.key -out $name.csr -subj /CN=$name 2>/dev/null
-        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n' > $name.ext
-        openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem -days 2 -extfile $name.ext 2>/dev/null
-      done
-      """
-    _ = try await ExternalTool.run(["bash", "-c", script], hint: "TLS tests need the openssl command (apt-get install openssl)")
-    return Certificates(directory: directory)
-  }
-
   @Test func mutualTLSCallsWorkAndStrangersAreTurnedAway() async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weaver-tls-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let certificates = try await Self.makeCertificates(in: directory)
+    let certificates = try await TestCertificates.make(in: directory)
     var serverConfiguration = ThriftServerConfiguration()
     serverConfiguration.tls = try .pem(certificateChain: certificates.serverCertificate, privateKey: certificates.serverKey, trustRoots: certificates.ca)
     try await withServer(interopServices(), configuration: serverConfiguration) { _, port in

@@ -11,6 +11,9 @@ struct ApolloRoutes {
   let config: ConfigCenter
   /// How long `/notifications/v2` holds a request without a change (Apollo: 60 s).
   let hold: Duration
+  let accessKeys: ApolloAccessKeys
+  /// Reads are protected: an app without an access key is refused.
+  let protectReads: Bool
 
   struct Notification: Codable {
     var namespaceName: String
@@ -44,7 +47,8 @@ struct ApolloRoutes {
   func add(to router: Router<ControlPlaneRequestContext>) {
     router.get("configs/:app/:cluster/:namespace") { request, context in
       let (app, cluster, name) = try ConfigRoutes.names(context)
-      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name) else {
+      try accessKeys.check(request, app: app, protectReads: protectReads)
+      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name, client: Self.client(request)) else {
         throw APIError(.notFound, "not_found", "no released namespace \(name) of \(app) in cluster \(cluster) or default")
       }
       if let releaseKey = request.uri.queryParameters["releaseKey"], String(releaseKey) == found.releaseKey {
@@ -55,9 +59,10 @@ struct ApolloRoutes {
       return JSONResponses.response(
         Configs(appId: app, cluster: found.cluster, namespaceName: echoed, configurations: found.configurations, releaseKey: found.releaseKey))
     }
-    router.get("configfiles/json/:app/:cluster/:namespace") { _, context in
+    router.get("configfiles/json/:app/:cluster/:namespace") { request, context in
       let (app, cluster, name) = try ConfigRoutes.names(context)
-      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name) else {
+      try accessKeys.check(request, app: app, protectReads: protectReads)
+      guard let found = try await config.apolloNamespace(app: app, cluster: cluster, name: name, client: Self.client(request)) else {
         throw APIError(.notFound, "not_found", "no released namespace \(name) of \(app) in cluster \(cluster) or default")
       }
       return JSONResponses.response(found.configurations)
@@ -74,6 +79,7 @@ struct ApolloRoutes {
   /// (a draft saved) do not end the hold.
   private func notifications(_ request: Request) async throws -> Response {
     guard let app = Self.formValue(request, "appId"), !app.isEmpty else { throw APIError.invalid("appId is required") }
+    try accessKeys.check(request, app: app, protectReads: protectReads)
     let cluster = Self.formValue(request, "cluster") ?? "default"
     guard let text = Self.formValue(request, "notifications"),
       let asked = try? JSONDecoder().decode([Notification].self, from: Data(text.utf8)), !asked.isEmpty
@@ -94,6 +100,15 @@ struct ApolloRoutes {
       }
       if woken == nil { return Response(status: .notModified) }  // shutting down
     }
+  }
+
+  /// The Apollo client as a gray rule sees it: its `ip`, and its `label` as the label
+  /// `label`.
+  static func client(_ request: Request) -> ConfigClient? {
+    let ip = formValue(request, "ip").flatMap { $0.isEmpty ? nil : $0 }
+    let label = formValue(request, "label").flatMap { $0.isEmpty ? nil : $0 }
+    guard ip != nil || label != nil else { return nil }
+    return ConfigClient(ip: ip, labels: label.map { ["label": $0] } ?? [:])
   }
 
   /// A query parameter as an HTML form sends it: `+` is a space (Apollo's Java and Python

@@ -16,6 +16,11 @@ extension RollbackRequest: StrictlyDecodable {
   static let fields: Set<String> = ["to", "author", "comment"]
 }
 
+extension GrayPublishRequest: StrictlyDecodable {
+  static let fields: Set<String> = ["rule", "author", "comment"]
+  static let nestedFields: [String: Set<String>] = ["rule": ["ips", "labels", "percentage"]]
+}
+
 /// `/v1/config/{app}/{cluster}/{namespace}…`: the config center over HTTP.
 struct ConfigRoutes {
   let config: ConfigCenter
@@ -37,23 +42,15 @@ struct ConfigRoutes {
       } else {
         try await config.state(app: app, cluster: cluster, namespace: namespace)
       }
-      return JSONResponses.response(state, headers: [RegistryRoutes.indexHeader: String(state.index)])
+      let seen = ConfigCenter.seen(by: try Self.client(request), state)
+      return JSONResponses.response(seen, headers: [RegistryRoutes.indexHeader: String(seen.index)])
     }
-    namespaces.put { request, context in
-      let (app, cluster, namespace) = try Self.names(context)
-      let draft = try await StrictJSON.decode(ConfigDraft.self, from: request, context: context)
-      return JSONResponses.response(try await config.saveDraft(app: app, cluster: cluster, namespace: namespace, draft))
-    }
-    namespaces.post("publish") { request, context in
-      let (app, cluster, namespace) = try Self.names(context)
-      let publish = try await StrictJSON.decode(PublishRequest.self, from: request, context: context)
-      return JSONResponses.response(try await config.publish(app: app, cluster: cluster, namespace: namespace, publish))
-    }
-    namespaces.post("rollback") { request, context in
-      let (app, cluster, namespace) = try Self.names(context)
-      let rollback = try await StrictJSON.decode(RollbackRequest.self, from: request, context: context)
-      return JSONResponses.response(try await config.rollback(app: app, cluster: cluster, namespace: namespace, rollback))
-    }
+    Self.write(namespaces, .put, "", ConfigDraft.self) { try await config.saveDraft(app: $0, cluster: $1, namespace: $2, $3) }
+    Self.write(namespaces, .post, "publish", PublishRequest.self) { try await config.publish(app: $0, cluster: $1, namespace: $2, $3) }
+    Self.write(namespaces, .post, "rollback", RollbackRequest.self) { try await config.rollback(app: $0, cluster: $1, namespace: $2, $3) }
+    Self.write(namespaces, .post, "gray", GrayPublishRequest.self) { try await config.publishGray(app: $0, cluster: $1, namespace: $2, $3) }
+    Self.write(namespaces, .post, "gray/promote", PublishRequest.self) { try await config.promoteGray(app: $0, cluster: $1, namespace: $2, $3) }
+    Self.write(namespaces, .post, "gray/abandon", PublishRequest.self) { try await config.abandonGray(app: $0, cluster: $1, namespace: $2, $3) }
     namespaces.get("releases") { _, context in
       let (app, cluster, namespace) = try Self.names(context)
       return JSONResponses.response(try await config.history(app: app, cluster: cluster, namespace: namespace))
@@ -73,8 +70,38 @@ struct ConfigRoutes {
     }
   }
 
+  /// A write under the namespace: the body decoded strictly as `Body`, `action` run on
+  /// the namespace's names and it, its answer as JSON.
+  static func write<Body: StrictlyDecodable, Answer: Encodable>(
+    _ namespaces: RouterGroup<ControlPlaneRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath, _: Body.Type,
+    _ action: @escaping @Sendable (String, String, String, Body) async throws -> Answer
+  ) {
+    namespaces.on(path, method: method) { request, context in
+      let (app, cluster, namespace) = try Self.names(context)
+      let body = try await StrictJSON.decode(Body.self, from: request, context: context)
+      return JSONResponses.response(try await action(app, cluster, namespace, body))
+    }
+  }
+
   static func names(_ context: ControlPlaneRequestContext) throws -> (String, String, String) {
     (try context.segment("app"), try context.segment("cluster"), try context.segment("namespace"))
+  }
+
+  /// The client a read names for gray releases (`ip=`, `client=`, `label=key:value`
+  /// repeated); nil when it names none.
+  static func client(_ request: Request) throws(APIError) -> ConfigClient? {
+    let query = request.uri.queryParameters
+    var labels: [String: String] = [:]
+    for label in query[values: "label"] {
+      guard let colon = label.firstIndex(of: ":"), colon != label.startIndex else {
+        throw APIError.invalid("label must be key:value; got '\(label.prefix(40))'")
+      }
+      labels[String(label[..<colon])] = String(label[label.index(after: colon)...])
+    }
+    let ip = query["ip"].map(String.init)
+    let id = query["client"].map(String.init)
+    guard ip != nil || id != nil || !labels.isEmpty else { return nil }
+    return ConfigClient(ip: ip, labels: labels, id: id)
   }
 
   static func number(_ text: String, name: String) throws(APIError) -> Int {

@@ -1,9 +1,15 @@
 import Foundation
 import Hummingbird
 
-/// A request body the API accepts: these top-level fields and no others.
+/// A request body the API accepts: these top-level fields and no others (and, for a field
+/// holding an object, its own known fields).
 protocol StrictlyDecodable: Decodable {
   static var fields: Set<String> { get }
+  static var nestedFields: [String: Set<String>] { get }
+}
+
+extension StrictlyDecodable {
+  static var nestedFields: [String: Set<String>] { [:] }
 }
 
 /// Request bodies in: JSON objects only, unknown fields refused by name, within the size
@@ -18,6 +24,12 @@ enum StrictJSON {
     guard let fields = object as? [String: Any] else { throw APIError.invalid("the body must be a JSON object") }
     if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
       throw APIError.invalid("unknown field '\(unknown)' (known: \(T.fields.sorted().joined(separator: ", ")))")
+    }
+    for (field, known) in T.nestedFields {
+      guard let nested = fields[field] as? [String: Any] else { continue }
+      if let unknown = nested.keys.sorted().first(where: { !known.contains($0) }) {
+        throw APIError.invalid("unknown field '\(field).\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+      }
     }
     do {
       return try JSONDecoder().decode(T.self, from: data)

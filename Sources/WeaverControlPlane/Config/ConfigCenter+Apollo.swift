@@ -26,21 +26,30 @@ extension ConfigCenter {
   /// The namespace Apollo's `/configs/{appId}/{cluster}/{namespace}` means: the cluster,
   /// else `default`; the name as given, else without a `.yaml`/`.yml`/`.json`/`.txt`
   /// extension when the stored namespace has that format. Nil when it has no release.
-  public func apolloNamespace(app: String, cluster: String, name: String) async throws(ConfigError) -> ApolloNamespace? {
+  /// A `client` its gray rule selects gets the gray release.
+  public func apolloNamespace(app: String, cluster: String, name: String, client: ConfigClient? = nil) async throws(ConfigError) -> ApolloNamespace? {
     for candidate in Self.apolloCandidates(app: app, cluster: cluster, name: name) {
       guard (try? candidate.key.validate()) != nil else { continue }
-      let latest: KeyValue?
-      do {
-        latest = try await store.get(candidate.key.latest)
-      } catch {
-        throw .store(error.description)
-      }
-      guard let latest, let number = Int(String(decoding: latest.value, as: UTF8.self)) else { continue }
-      let release = try await release(app: candidate.key.app, cluster: candidate.key.cluster, namespace: candidate.key.namespace, number: number)
+      guard let latest = try await read(candidate.key.latest), let number = Int(String(decoding: latest.value, as: UTF8.self)) else { continue }
+      var release = try await release(candidate.key, number: number)
       if let format = candidate.format, release.format != format { continue }
+      var releaseKey = "\(number)-\(latest.modRevision)"
+      // A gray release's start and end are changes every client is told of (the ones
+      // it does not select find their release key unchanged).
+      var notificationID = latest.modRevision
+      if let stored = try await read(candidate.key.gray), let gray = try? JSONDecoder().decode(GrayRecord.self, from: stored.value) {
+        notificationID = max(notificationID, stored.modRevision)
+        if gray.ended == nil, let client {
+          let grayRelease = try await self.release(candidate.key, number: gray.number)
+          if gray.rule.matches(client, salt: Self.grayID(of: grayRelease)) {
+            release = grayRelease
+            releaseKey = "\(gray.number)-\(stored.modRevision)"
+          }
+        }
+      }
       return ApolloNamespace(
-        app: app, cluster: candidate.key.cluster, namespace: candidate.key.namespace, release: release,
-        releaseKey: "\(number)-\(latest.modRevision)", notificationID: latest.modRevision)
+        app: app, cluster: candidate.key.cluster, namespace: candidate.key.namespace, release: release, releaseKey: releaseKey,
+        notificationID: notificationID)
     }
     return nil
   }

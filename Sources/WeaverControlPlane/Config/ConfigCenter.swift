@@ -54,8 +54,9 @@ public final class ConfigCenter: Sendable {
     }
     let content = String(decoding: draft.value, as: UTF8.self)
     try ConfigContent.validate(content, format: meta.format, namespace: key)
-    return try await release(key, format: meta.format, content: content, author: request.author, comment: request.comment ?? "",
-                             kind: "publish", rolledBackTo: nil, draftRevision: draft.modRevision)
+    return try await commitRelease(key, main: true, draftRevision: draft.modRevision) { number in
+      made(key, number, format: meta.format, content: content, author: request.author, comment: request.comment ?? "", kind: "publish")
+    }
   }
 
   /// A new release with the content of release `to` (default: the one before the current).
@@ -65,40 +66,77 @@ public final class ConfigCenter: Sendable {
     try Self.validateAuthor(request.author)
     let latest = try await latestNumber(key)
     guard latest > 0 else { throw .notFound("\(key) has no release to roll back") }
-    let target = request.to ?? latest - 1
+    let target: Int
+    if let to = request.to {
+      target = to
+    } else {
+      // The main release before the current one (gray releases are skipped).
+      var candidate = latest - 1
+      while candidate >= 1, try await release(key, number: candidate).kind == "gray" { candidate -= 1 }
+      target = candidate
+    }
     guard target >= 1, target < latest else {
       throw .invalid("rollback goes to an earlier release: 1…\(latest - 1); got \(target)")
     }
     let old = try await release(key, number: target)
-    return try await release(key, format: old.format, content: old.content, author: request.author,
-                             comment: request.comment ?? "rollback to release \(target)", kind: "rollback", rolledBackTo: target, draftRevision: nil)
+    guard old.kind != "gray" else { throw .invalid("release \(target) is a gray release; roll back to a main release") }
+    return try await commitRelease(key, main: true, draftRevision: nil) { number in
+      made(key, number, format: old.format, content: old.content, author: request.author,
+           comment: request.comment ?? "rollback to release \(target)", kind: "rollback", rolledBackTo: target)
+    }
   }
 
-  /// Writes release `latest + 1` if no one else did meanwhile; a published draft is cleared
-  /// (unless it was edited meanwhile).
-  private func release(
-    _ key: NamespaceKey, format: ConfigFormat, content: String, author: String, comment: String, kind: String, rolledBackTo: Int?,
-    draftRevision: Int64?
+  /// A new release's record, dated now.
+  func made(
+    _ key: NamespaceKey, _ number: Int, format: ConfigFormat, content: String, author: String, comment: String, kind: String,
+    rolledBackTo: Int? = nil, promotedFrom: Int? = nil
+  ) -> ConfigRelease {
+    ConfigRelease(
+      app: key.app, cluster: key.cluster, namespace: key.namespace, number: number, format: format, content: content, author: author,
+      comment: comment, kind: kind, rolledBackTo: rolledBackTo, promotedFrom: promotedFrom,
+      createdAt: ISO8601DateFormatter().string(from: clock()))
+  }
+
+  /// Writes the next release (one past the newest number taken, main or gray) in one
+  /// transaction, if no one else took a number meanwhile: with `main`, it becomes the
+  /// release in force; a published draft is cleared (unless it was edited meanwhile);
+  /// `compare` and `also` add conditions and writes of the caller's.
+  func commitRelease(
+    _ key: NamespaceKey, main: Bool, draftRevision: Int64?, compare more: [Transaction.Comparison] = [],
+    also: (Int) throws(ConfigError) -> [Transaction.Operation] = { _ in [] }, _ make: (Int) -> ConfigRelease
   ) async throws(ConfigError) -> ConfigRelease {
     let latest = try await read(key.latest)
-    let number = (latest.flatMap { Int(String(decoding: $0.value, as: UTF8.self)) } ?? 0) + 1
-    let made = ConfigRelease(
-      app: key.app, cluster: key.cluster, namespace: key.namespace, number: number, format: format, content: content, author: author,
-      comment: comment, kind: kind, rolledBackTo: rolledBackTo, createdAt: ISO8601DateFormatter().string(from: clock()))
-    var compare: [Transaction.Comparison] = [.modRevision(key.latest, .equal, latest?.modRevision ?? 0)]
-    var operations: [Transaction.Operation] = [.put(key.release(number), try encode(made)), .put(key.latest, Data(String(number).utf8))]
+    let counter = try await read(key.counter)
+    let number = max(Self.number(latest), Self.number(counter)) + 1
+    let made = make(number)
+    var compare: [Transaction.Comparison] = [
+      .modRevision(key.latest, .equal, latest?.modRevision ?? 0), .modRevision(key.counter, .equal, counter?.modRevision ?? 0),
+    ] + more
+    var operations: [Transaction.Operation] = [.put(key.release(number), try encode(made)), .put(key.counter, Data(String(number).utf8))]
+    if main { operations.append(.put(key.latest, Data(String(number).utf8))) }
     if let draftRevision {
       compare.append(.modRevision(key.draft, .equal, draftRevision))
       operations.append(.delete(key.draft))
     }
+    operations += try also(number)
+    try await commit(key, Transaction(compare: compare, success: operations))
+    return made
+  }
+
+  /// Commits `transaction`; a failed comparison is a conflict.
+  func commit(_ key: NamespaceKey, _ transaction: Transaction) async throws(ConfigError) {
     let result: TransactionResult
     do {
-      result = try await store.commit(Transaction(compare: compare, success: operations))
+      result = try await store.commit(transaction)
     } catch {
       throw .store(error.description)
     }
     guard result.succeeded else { throw .conflict("\(key) changed while publishing (another publish or edit): read it and try again") }
-    return made
+  }
+
+  /// A number kept as decimal text (0 when absent).
+  static func number(_ value: KeyValue?) -> Int {
+    value.flatMap { Int(String(decoding: $0.value, as: UTF8.self)) } ?? 0
   }
 
   // MARK: Reading
@@ -117,10 +155,13 @@ public final class ConfigCenter: Sendable {
     guard let metaData = values[key.meta], let meta = try? JSONDecoder().decode(Meta.self, from: metaData) else {
       throw .notFound("no namespace \(key)")
     }
-    let current = values[key.latest].flatMap { Int(String(decoding: $0, as: UTF8.self)) }
-      .flatMap { values[key.release($0)] }.flatMap { try? JSONDecoder().decode(ConfigRelease.self, from: $0) }
+    let releaseNumbered = { (number: Int) in values[key.release(number)].flatMap { try? JSONDecoder().decode(ConfigRelease.self, from: $0) } }
+    let current = values[key.latest].flatMap { Int(String(decoding: $0, as: UTF8.self)) }.flatMap(releaseNumbered)
+    let gray = values[key.gray].flatMap { try? JSONDecoder().decode(GrayRecord.self, from: $0) }.flatMap { record in
+      record.ended == nil ? releaseNumbered(record.number).map { GrayRelease(release: $0, rule: record.rule, base: record.base) } : nil
+    }
     return NamespaceState(
-      app: key.app, cluster: key.cluster, namespace: key.namespace, format: meta.format, current: current,
+      app: key.app, cluster: key.cluster, namespace: key.namespace, format: meta.format, current: current, gray: gray,
       draft: values[key.draft].map { String(decoding: $0, as: UTF8.self) }, index: all.revision)
   }
 
@@ -176,22 +217,22 @@ public final class ConfigCenter: Sendable {
 
   // MARK: Store access
 
-  private func release(_ key: NamespaceKey, number: Int) async throws(ConfigError) -> ConfigRelease {
+  func release(_ key: NamespaceKey, number: Int) async throws(ConfigError) -> ConfigRelease {
     guard let value = try await read(key.release(number)), let release = try? JSONDecoder().decode(ConfigRelease.self, from: value.value) else {
       throw .notFound("\(key) has no release \(number)")
     }
     return release
   }
 
-  private func meta(_ key: NamespaceKey) async throws(ConfigError) -> Meta? {
+  func meta(_ key: NamespaceKey) async throws(ConfigError) -> Meta? {
     try await read(key.meta).flatMap { try? JSONDecoder().decode(Meta.self, from: $0.value) }
   }
 
-  private func latestNumber(_ key: NamespaceKey) async throws(ConfigError) -> Int {
-    try await read(key.latest).flatMap { Int(String(decoding: $0.value, as: UTF8.self)) } ?? 0
+  func latestNumber(_ key: NamespaceKey) async throws(ConfigError) -> Int {
+    Self.number(try await read(key.latest))
   }
 
-  private func read(_ key: String) async throws(ConfigError) -> KeyValue? {
+  func read(_ key: String) async throws(ConfigError) -> KeyValue? {
     do {
       return try await store.get(key)
     } catch {
@@ -207,7 +248,7 @@ public final class ConfigCenter: Sendable {
     }
   }
 
-  private func encode(_ value: some Encodable) throws(ConfigError) -> Data {
+  func encode(_ value: some Encodable) throws(ConfigError) -> Data {
     do {
       return try JSONEncoder().encode(value)
     } catch {
@@ -215,7 +256,7 @@ public final class ConfigCenter: Sendable {
     }
   }
 
-  private static func validateAuthor(_ author: String) throws(ConfigError) {
+  static func validateAuthor(_ author: String) throws(ConfigError) {
     guard !author.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, author.utf8.count <= 128 else {
       throw .invalid("author must be 1–128 bytes")
     }

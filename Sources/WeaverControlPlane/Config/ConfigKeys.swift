@@ -3,7 +3,9 @@
 /// ```
 /// /config/{app}/{cluster}/{namespace}/meta             format
 /// /config/{app}/{cluster}/{namespace}/draft            the unpublished content
-/// /config/{app}/{cluster}/{namespace}/latest           the number of the release in force
+/// /config/{app}/{cluster}/{namespace}/latest           the number of the main release in force
+/// /config/{app}/{cluster}/{namespace}/counter          the newest number taken, main or gray (absent: latest)
+/// /config/{app}/{cluster}/{namespace}/gray             the gray release: its number, base, rule, and end if it ended
 /// /config/{app}/{cluster}/{namespace}/release/{n}      release n (zero-padded: key order is number order)
 /// ```
 struct NamespaceKey: Sendable, Hashable, CustomStringConvertible {
@@ -15,6 +17,8 @@ struct NamespaceKey: Sendable, Hashable, CustomStringConvertible {
   var meta: String { prefix + "meta" }
   var draft: String { prefix + "draft" }
   var latest: String { prefix + "latest" }
+  var counter: String { prefix + "counter" }
+  var gray: String { prefix + "gray" }
   var releases: String { prefix + "release/" }
   func release(_ number: Int) -> String { releases + String(repeating: "0", count: max(0, 10 - String(number).count)) + String(number) }
 

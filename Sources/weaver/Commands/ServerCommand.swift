@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import NIOSSL
 import WeaverControlPlane
 import WeaverRPC
 import WeaverStore
@@ -33,12 +34,24 @@ struct ServerCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("How long Apollo's /notifications/v2 holds a request without a change.", valueName: "duration"))
   var apolloHold: DurationArgument = DurationArgument(argument: "60s")!
 
+  @Option(help: ArgumentHelp(
+    "File of Apollo access keys, APP=SECRET per line: those apps' Apollo reads must be signed (an app may have several keys).",
+    valueName: "file"))
+  var apolloAccessKeys: String?
+
+  @Option(help: ArgumentHelp("PEM certificate chain (server first): serve HTTPS, TLS 1.3 at least (with --tls-key).", valueName: "file"))
+  var tlsCert: String?
+
+  @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+  var tlsKey: String?
+
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
   var logLevel: Logger.Level = .info
 
   func validate() throws {
     guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT (port 0…65535); got '\(listen)'") }
     if protectReads && tokenFile == nil { throw ValidationError("--protect-reads needs --token-file") }
+    if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
   }
 
   func run() async throws {
@@ -47,11 +60,21 @@ struct ServerCommand: AsyncParsableCommand {
     logger.logLevel = logLevel
     let address = ListenAddress(listen)!
     let tokens = try tokenFile.map(Self.tokens(in:)) ?? []
+    let accessKeys = try apolloAccessKeys.map(Self.accessKeys(in:)) ?? [:]
+    var tls: TLSConfiguration?
+    if let tlsCert, let tlsKey {
+      do {
+        tls = try ControlPlaneServer.tls(certificateChain: tlsCert, privateKey: tlsKey)
+      } catch {
+        throw ValidationError("cannot use --tls-cert \(tlsCert) and --tls-key \(tlsKey): \(error)")
+      }
+    }
     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
     let store = try await SQLiteStore.open(path: dataDir + "/weaver.sqlite", logger: logger)
     let server = ControlPlaneServer(
       store: store, configuration: .init(
-        host: address.host, port: address.port, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold.duration),
+        host: address.host, port: address.port, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold.duration,
+        apolloAccessKeys: ApolloAccessKeys(secrets: accessKeys), tls: tls),
       logger: logger
     ) { bound in
       // Unbuffered, so a script reading our output sees it at once.
@@ -63,6 +86,18 @@ struct ServerCommand: AsyncParsableCommand {
     configuration.maximumGracefulShutdownDuration = .seconds(10)
     let group = ServiceGroup(configuration: configuration)
     try await group.run()
+  }
+
+  /// The access keys of an `--apollo-access-keys` file.
+  static func accessKeys(in path: String) throws -> [String: [String]] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read --apollo-access-keys \(path)") }
+    do {
+      let keys = try ApolloAccessKeys.parse(text)
+      guard !keys.isEmpty else { throw ValidationError("--apollo-access-keys \(path) holds no key") }
+      return keys
+    } catch let error as APIError {
+      throw ValidationError("--apollo-access-keys \(path): \(error.message)")
+    }
   }
 
   /// The tokens of a token file: one per line, blank lines and `#` comments skipped.

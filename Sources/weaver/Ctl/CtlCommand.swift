@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
+import Synchronization
 import WeaverControlPlaneClient
 
 /// `weaver ctl`: the control plane from the command line, for people and scripts.
@@ -28,11 +30,33 @@ struct CtlOptions: ParsableArguments {
   @Flag(help: "Print JSON instead of tables.")
   var json = false
 
+  @Option(help: ArgumentHelp("PEM file of the CA that signed an https control plane's certificate (default: WEAVER_CA_FILE; else the system's).", valueName: "file"))
+  var caFile: String?
+
+  var caFileInUse: String? { caFile ?? ProcessInfo.processInfo.environment["WEAVER_CA_FILE"] }
+
+  /// Loads the CA file up front, so a bad one is a usage error before anything is sent.
+  func validate() throws {
+    guard let caFile = caFileInUse, Self.clients.withLock({ $0[caFile] }) == nil else { return }
+    do {
+      let made = try ControlPlaneClient.makeHTTPClient(trustRoots: caFile)
+      Self.clients.withLock { $0[caFile] = made }
+    } catch {
+      throw ValidationError("cannot use the CA file \(caFile): \(error)")
+    }
+  }
+
   var client: ControlPlaneClient {
     let environment = ProcessInfo.processInfo.environment
     let servers = (server ?? environment["WEAVER_SERVER"] ?? "http://127.0.0.1:8500").split(separator: ",").map(String.init)
-    return ControlPlaneClient(configuration: .init(servers: servers, token: token ?? environment["WEAVER_TOKEN"]))
+    let configuration = ControlPlaneClient.Configuration(servers: servers, token: token ?? environment["WEAVER_TOKEN"])
+    guard let caFile = caFileInUse, let http = Self.clients.withLock({ $0[caFile] }) else { return ControlPlaneClient(configuration: configuration) }
+    return ControlPlaneClient(configuration: configuration, httpClient: http)
   }
+
+  /// One HTTP client per CA file, kept for the life of the process (it is short; an
+  /// HTTP client must not be dropped without a shutdown).
+  private static let clients = Mutex<[String: HTTPClient]>([:])
 
   /// Runs `body`, turning a control-plane error into a message and an exit status.
   func run(_ body: () async throws(ControlPlaneError) -> Void) async throws {

@@ -6,10 +6,10 @@ import WeaverControlPlaneModels
 /// `weaver ctl config …`.
 struct CtlConfigCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "config", abstract: "Config namespaces: read, edit, publish, history, diff, rollback.",
+    commandName: "config", abstract: "Config namespaces: read, edit, publish, history, diff, rollback, gray release.",
     subcommands: [
       CtlConfigGet.self, CtlConfigSet.self, CtlConfigPut.self, CtlConfigPublish.self, CtlConfigHistory.self, CtlConfigDiff.self,
-      CtlConfigRollback.self,
+      CtlConfigRollback.self, CtlConfigGray.self,
     ])
 }
 
@@ -25,6 +25,8 @@ struct CtlConfigGet: AsyncParsableCommand {
   @Argument(help: "APP/NAMESPACE or APP/CLUSTER/NAMESPACE.") var namespace: NamespaceArgument
   @Option(help: "A release number instead of the one in force.") var release: Int?
   @Flag(help: "The unpublished draft instead.") var draft = false
+  @Option(help: "As the client with this address sees it (a gray release may select it).") var ip: String?
+  @Option(name: .customLong("label"), help: "As a client with this KEY=VALUE label sees it (repeatable).") var labels: [String] = []
 
   func run() async throws {
     try await options.run { () async throws(ControlPlaneError) in
@@ -34,7 +36,8 @@ struct CtlConfigGet: AsyncParsableCommand {
         options.print(found) { found.content.hasSuffix("\n") ? found.content : found.content + "\n" }
         return
       }
-      let state = try await client.namespace(app: namespace.app, cluster: namespace.cluster, namespace: namespace.namespace)
+      let reader = ip != nil || !labels.isEmpty ? ConfigClient(ip: ip, labels: Dictionary(labels.map(CtlConfigGray.pair), uniquingKeysWith: { $1 })) : nil
+      let state = try await client.namespace(app: namespace.app, cluster: namespace.cluster, namespace: namespace.namespace, client: reader)
       let content = (draft ? state.draft : state.current?.content) ?? ""
       options.print(state) { content.isEmpty || content.hasSuffix("\n") ? content : content + "\n" }
     }
@@ -151,7 +154,10 @@ struct CtlConfigHistory: AsyncParsableCommand {
       options.print(releases) {
         TextTable.render(
           ["RELEASE", "KIND", "AUTHOR", "WHEN", "COMMENT"],
-          releases.map { [String($0.number), $0.kind + ($0.rolledBackTo.map { " to \($0)" } ?? ""), $0.author, $0.createdAt, $0.comment] })
+          releases.map { release in
+            let kind = release.kind + (release.rolledBackTo.map { " to \($0)" } ?? "") + (release.promotedFrom.map { " of \($0)" } ?? "")
+            return [String(release.number), kind, release.author, release.createdAt, release.comment]
+          })
       }
     }
   }
