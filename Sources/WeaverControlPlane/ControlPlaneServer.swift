@@ -29,10 +29,12 @@ public final class ControlPlaneServer: Service {
     public var apolloAccessKeys: ApolloAccessKeys
     /// Serve HTTPS instead of HTTP (see ``ControlPlaneServer/tls(certificateChain:privateKey:)``).
     public var tls: TLSConfiguration?
+    /// Run the active health checks of persistent instances (a ``HealthChecker``).
+    public var healthChecks: Bool
 
     public init(
       host: String = "127.0.0.1", port: Int = 8500, tokens: [String] = [], protectReads: Bool = false, apolloHold: Duration = .seconds(60),
-      apolloAccessKeys: ApolloAccessKeys = ApolloAccessKeys(), tls: TLSConfiguration? = nil
+      apolloAccessKeys: ApolloAccessKeys = ApolloAccessKeys(), tls: TLSConfiguration? = nil, healthChecks: Bool = true
     ) {
       self.host = host
       self.port = port
@@ -41,6 +43,7 @@ public final class ControlPlaneServer: Service {
       self.apolloHold = apolloHold
       self.apolloAccessKeys = apolloAccessKeys
       self.tls = tls
+      self.healthChecks = healthChecks
     }
   }
 
@@ -56,6 +59,7 @@ public final class ControlPlaneServer: Service {
 
   public let registry: Registry
   public let config: ConfigCenter
+  public let healthChecker: HealthChecker
   let configuration: Configuration
   let logger: Logger
   let onListening: @Sendable (SocketAddress) async -> Void
@@ -67,6 +71,7 @@ public final class ControlPlaneServer: Service {
   ) {
     self.registry = Registry(store: store)
     self.config = ConfigCenter(store: store)
+    self.healthChecker = HealthChecker(store: store, logger: logger)
     self.configuration = configuration
     self.logger = logger
     self.onListening = onListening
@@ -97,6 +102,13 @@ public final class ControlPlaneServer: Service {
         if let address = channel.localAddress { await onListening(address) }
       },
       logger: logger)
-    try await application.run()
+    guard configuration.healthChecks else { return try await application.run() }
+    // Both end on graceful shutdown (each finishing its own way); either failing cancels
+    // the other as the group is left.
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await application.run() }
+      group.addTask { try await self.healthChecker.run() }
+      try await group.waitForAll()
+    }
   }
 }

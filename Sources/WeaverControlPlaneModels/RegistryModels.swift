@@ -19,11 +19,14 @@ public struct InstanceRegistration: Codable, Sendable, Hashable {
   public var ttlSeconds: Int?
   /// … and removed once this long passes (default 30, at least `ttlSeconds`).
   public var removeAfterSeconds: Int?
+  /// For a persistent instance: a check the control plane runs against it (its health is
+  /// the check's; it starts unhealthy until the check first passes).
+  public var check: HealthCheck?
 
   public init(
     host: String, port: Int, id: String? = nil, region: String? = nil, zone: String? = nil, releaseTag: String? = nil,
     labels: [String: String]? = nil, weight: Int? = nil, protocol: String? = nil, ephemeral: Bool? = nil,
-    ttlSeconds: Int? = nil, removeAfterSeconds: Int? = nil
+    ttlSeconds: Int? = nil, removeAfterSeconds: Int? = nil, check: HealthCheck? = nil
   ) {
     self.host = host
     self.port = port
@@ -37,6 +40,7 @@ public struct InstanceRegistration: Codable, Sendable, Hashable {
     self.ephemeral = ephemeral
     self.ttlSeconds = ttlSeconds
     self.removeAfterSeconds = removeAfterSeconds
+    self.check = check
   }
 
   /// The id the registry files the instance under: ``id``, or `host:port` when left out.
@@ -60,12 +64,16 @@ public struct InstanceRecord: Codable, Sendable, Hashable {
   public var ephemeral: Bool
   public var ttlSeconds: Int
   public var removeAfterSeconds: Int
-  /// Whether it is healthy now (an ephemeral instance: heartbeats arrive in time).
+  /// Whether it is healthy now (an ephemeral instance: heartbeats arrive in time; one with
+  /// a check: the check passes).
   public var healthy: Bool
+  /// The active health check, with its defaults filled in.
+  public var check: HealthCheck?
 
   public init(
     service: String, id: String, host: String, port: Int, region: String?, zone: String?, releaseTag: String?,
-    labels: [String: String], weight: Int, protocol: String, ephemeral: Bool, ttlSeconds: Int, removeAfterSeconds: Int, healthy: Bool
+    labels: [String: String], weight: Int, protocol: String, ephemeral: Bool, ttlSeconds: Int, removeAfterSeconds: Int, healthy: Bool,
+    check: HealthCheck? = nil
   ) {
     self.service = service
     self.id = id
@@ -81,6 +89,7 @@ public struct InstanceRecord: Codable, Sendable, Hashable {
     self.ttlSeconds = ttlSeconds
     self.removeAfterSeconds = removeAfterSeconds
     self.healthy = healthy
+    self.check = check
   }
 }
 
@@ -138,5 +147,34 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
 
   public init(code: String, message: String) {
     error = Detail(code: code, message: message)
+  }
+}
+
+/// An active health check the control plane runs against a persistent instance (Consul's
+/// TCP and HTTP checks; Nacos' server-side probes for persistent instances).
+public struct HealthCheck: Codable, Sendable, Hashable {
+  /// `tcp`: a connect passes; `http`: `GET path` answered 2xx or 3xx passes.
+  public var type: String
+  /// For `http`: the path asked for (default `/`).
+  public var path: String?
+  /// How often it runs (default 10 s, 1–3600).
+  public var intervalSeconds: Int?
+  /// How long one check may take (default 2 s, 1–60, below the interval).
+  public var timeoutSeconds: Int?
+  /// Failures in a row that make a healthy instance unhealthy (default 2, 1–10).
+  public var unhealthyAfter: Int?
+  /// Passes in a row that make an unhealthy instance healthy (default 1, 1–10).
+  public var healthyAfter: Int?
+
+  public init(
+    type: String, path: String? = nil, intervalSeconds: Int? = nil, timeoutSeconds: Int? = nil, unhealthyAfter: Int? = nil,
+    healthyAfter: Int? = nil
+  ) {
+    self.type = type
+    self.path = path
+    self.intervalSeconds = intervalSeconds
+    self.timeoutSeconds = timeoutSeconds
+    self.unhealthyAfter = unhealthyAfter
+    self.healthyAfter = healthyAfter
   }
 }

@@ -244,6 +244,14 @@ def probes(args):
     expect("oversize body", "POST", "/v1/services/probe/instances", oversize, {413}, "too_large")
     expect("oversize body", "PUT", "/v1/services/probe/settings", b'{"protectionThreshold":0' + b" " * (1 << 20) + b"}", {413}, "too_large")
     expect("register", "POST", "/v1/services/probe/instances", b'{"host":"h","port":80}', {200})
+    expect("a check on an ephemeral instance", "POST", "/v1/services/probe/instances",
+           b'{"host":"h","port":81,"check":{"type":"tcp"}}', {400}, "invalid_argument")
+    expect("a check with an unknown field", "POST", "/v1/services/probe/instances",
+           b'{"host":"h","port":81,"ephemeral":false,"check":{"type":"tcp","every":5}}', {400}, "invalid_argument")
+    expect("a checked persistent instance", "POST", "/v1/services/probe/instances",
+           b'{"host":"127.0.0.1","port":1,"ephemeral":false,"check":{"type":"http","intervalSeconds":60}}', {200},
+           check=lambda answer: None if (answer or {}).get("healthy") is False and (answer or {}).get("check", {}).get("path") == "/"
+           else f"not unhealthy with the default path: {answer!r}")
     expect("percent-encoded path", "PUT", "/v1/services/probe/instances/h%3A80/heartbeat", None, {204})
     expect("percent-encoded path", "GET", "/v1/services/%70robe/instances", None, {200})
     config_probes(expect, failures)

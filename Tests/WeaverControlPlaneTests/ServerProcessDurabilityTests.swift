@@ -7,8 +7,9 @@ import Testing
 import WeaverControlPlaneModels
 import WeaverTestSupport
 
-/// `weaver server` as a process: `kill -9` in the middle of a stream of registrations
-/// loses no acknowledged one and leaves none half-written.
+/// `weaver server` as a process: `kill -9` in the middle of a stream of registrations and
+/// publishes loses no acknowledged write and leaves no half-written registration or
+/// release.
 @Suite(.timeLimit(.minutes(2))) struct ServerProcessDurabilityTests {
   static var weaver: String { ExternalTool.productsDirectory.appendingPathComponent("weaver").path }
 
@@ -22,7 +23,7 @@ import WeaverTestSupport
     try await ExternalTool.onOwnThread { process.waitUntilExit() }
   }
 
-  @Test func killNineLosesNoAcknowledgedRegistration() async throws {
+  @Test func killNineLosesNoAcknowledgedRegistrationOrRelease() async throws {
     try await ExternalTool.withTemporaryDirectory { directory in
       let (process, port) = try await Self.start(dataDirectory: directory.path)
       let acknowledged = Acknowledged()
@@ -47,10 +48,32 @@ import WeaverTestSupport
             }
           }
         }
+        // Two publishers each edit and publish a namespace of their own, release after release.
+        for publisher in 0..<2 {
+          group.addTask {
+            defer { acknowledged.writersDone.add(1, ordering: .relaxed) }
+            try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+              let namespace = "/v1/config/app\(publisher)/default/application"
+              for index in 0..<2_000 {
+                let content = "n=\(index)"
+                let draft = try await client.put(namespace, body: ByteBuffer(string: #"{"content":"\#(content)"}"#))
+                guard draft.status == .ok else { return }
+                let published = try await client.post(namespace + "/publish", body: ByteBuffer(string: #"{"author":"ci"}"#))
+                guard published.status == .ok else {
+                  acknowledged.refusals.withLock { $0.append("\(namespace) publish \(index): \(published.status)") }
+                  return
+                }
+                let release = try JSONDecoder().decode(ConfigRelease.self, from: Data((published.body ?? ByteBuffer()).readableBytesView))
+                acknowledged.releases.withLock { $0[namespace, default: [:]][release.number] = content }
+              }
+            }
+          }
+        }
         group.addTask {
           // Killed once enough writes were acknowledged (or every writer stopped: the
           // expectations below then say why).
-          while acknowledged.ids.withLock({ $0.count }) < enough && acknowledged.writersDone.load(ordering: .relaxed) < 4 {
+          func enoughReleases() -> Bool { acknowledged.releases.withLock { $0.values.reduce(0) { $0 + $1.count } } >= 20 }
+          while (acknowledged.ids.withLock({ $0.count }) < enough || !enoughReleases()) && acknowledged.writersDone.load(ordering: .relaxed) < 6 {
             try await Task.sleep(for: .milliseconds(5))
           }
           kill(pid, SIGKILL)
@@ -72,14 +95,32 @@ import WeaverTestSupport
       #expect(written.isSubset(of: found), "lost: \(written.subtracting(found).sorted().prefix(5))")
       let halfWritten = answer.instances.filter { !$0.healthy }.map(\.id)
       #expect(halfWritten.isEmpty, "instances without their health key are half-written registrations")
+
+      // Every acknowledged release is there with its content; releases run 1…N with no gap
+      // and the one in force is N: no release was half made.
+      let releases = acknowledged.releases.withLock { $0 }
+      #expect(releases.count == 2)
+      for (namespace, acknowledgedReleases) in releases {
+        let (history, state) = try await TestClient.withClient(host: "127.0.0.1", port: newPort) { client in
+          let history = try JSONDecoder().decode([ConfigRelease].self, from: Data((try await client.get(namespace + "/releases").body ?? ByteBuffer()).readableBytesView))
+          let state = try JSONDecoder().decode(NamespaceState.self, from: Data((try await client.get(namespace).body ?? ByteBuffer()).readableBytesView))
+          return (history, state)
+        }
+        let kept = Dictionary(uniqueKeysWithValues: history.map { ($0.number, $0.content) })
+        for (number, content) in acknowledgedReleases { #expect(kept[number] == content, "\(namespace) release \(number)") }
+        #expect(history.map(\.number).sorted() == Array(1...(history.count)), "\(namespace): releases 1…N without a gap")
+        #expect(state.current?.number == history.count, "\(namespace): the release in force is the newest")
+      }
       try await Self.kill9(restarted)
     }
   }
 }
 
-/// What the writers saw: registrations acknowledged, refusals, writers finished.
+/// What the writers saw: registrations and releases acknowledged, refusals, writers finished.
 final class Acknowledged: Sendable {
   let ids = Mutex<Set<String>>([])
+  /// Acknowledged releases: namespace path → release number → content.
+  let releases = Mutex<[String: [Int: String]]>([:])
   let refusals = Mutex<[String]>([])
   let writersDone = Atomic<Int>(0)
 }

@@ -72,7 +72,7 @@ struct ConfigRoutes {
 
   /// A write under the namespace: the body decoded strictly as `Body`, `action` run on
   /// the namespace's names and it, its answer as JSON.
-  static func write<Body: StrictlyDecodable, Answer: Encodable>(
+  static func write<Body: StrictlyDecodable & SendableMetatype, Answer: Encodable & SendableMetatype>(
     _ namespaces: RouterGroup<ControlPlaneRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath, _: Body.Type,
     _ action: @escaping @Sendable (String, String, String, Body) async throws -> Answer
   ) {

@@ -7,6 +7,10 @@ import WeaverControlPlaneModels
 extension InstanceRegistration: StrictlyDecodable {
   static let fields: Set<String> = [
     "host", "port", "id", "region", "zone", "releaseTag", "labels", "weight", "protocol", "ephemeral", "ttlSeconds", "removeAfterSeconds",
+    "check",
+  ]
+  static let nestedFields: [String: Set<String>] = [
+    "check": ["type", "path", "intervalSeconds", "timeoutSeconds", "unhealthyAfter", "healthyAfter"]
   ]
 }
 

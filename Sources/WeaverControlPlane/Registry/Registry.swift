@@ -39,9 +39,12 @@ public final class Registry: Sendable {
         stored.healthLease = try await store.grantLease(ttl: .seconds(record.ttlSeconds)).id
         stored.removalLease = try await store.grantLease(ttl: .seconds(record.removeAfterSeconds)).id
       }
+      // An instance with a check is unhealthy until the check first passes.
+      let health: Transaction.Operation =
+        record.check == nil
+        ? .put(RegistryKeys.health(service, record.id), Data("1".utf8), lease: stored.healthLease) : .delete(RegistryKeys.health(service, record.id))
       try await store.commit(Transaction(success: [
-        .put(RegistryKeys.instance(service, record.id), try encode(stored), lease: stored.removalLease),
-        .put(RegistryKeys.health(service, record.id), Data("1".utf8), lease: stored.healthLease),
+        .put(RegistryKeys.instance(service, record.id), try encode(stored), lease: stored.removalLease), health,
       ]))
     } catch let error as StoreError {
       throw .store(error)

@@ -51,9 +51,42 @@ enum RegistryValidation {
     for (field, value) in [("region", registration.region), ("zone", registration.zone), ("releaseTag", registration.releaseTag)] {
       if let value, value.isEmpty || value.utf8.count > 128 { throw .invalid("\(field) must be 1–128 bytes when given") }
     }
+    let ephemeral = registration.ephemeral ?? true
+    let check = try registration.check.map { check throws(RegistryError) in
+      guard !ephemeral else {
+        throw .invalid("check: active health checks are for persistent instances (ephemeral: false); ephemeral ones are kept by heartbeats")
+      }
+      return try Self.check(check)
+    }
     return InstanceRecord(
       service: service, id: id, host: host, port: registration.port, region: registration.region, zone: registration.zone,
-      releaseTag: registration.releaseTag, labels: labels, weight: weight, protocol: `protocol`, ephemeral: registration.ephemeral ?? true,
-      ttlSeconds: ttl, removeAfterSeconds: removeAfter, healthy: true)
+      releaseTag: registration.releaseTag, labels: labels, weight: weight, protocol: `protocol`, ephemeral: ephemeral,
+      ttlSeconds: ttl, removeAfterSeconds: removeAfter, healthy: check == nil, check: check)
+  }
+
+  /// The check, validated, with its defaults filled in.
+  static func check(_ check: HealthCheck) throws(RegistryError) -> HealthCheck {
+    guard check.type == "tcp" || check.type == "http" else { throw .invalid("check.type must be tcp or http; got '\(check.type)'") }
+    var filled = check
+    if check.type == "http" {
+      let path = check.path ?? "/"
+      guard path.hasPrefix("/"), path.utf8.count <= 1024, !path.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+        throw .invalid("check.path must start with '/' and hold no spaces (at most 1024 bytes)")
+      }
+      filled.path = path
+    } else if check.path != nil {
+      throw .invalid("check.path is for http checks")
+    }
+    filled.intervalSeconds = check.intervalSeconds ?? 10
+    filled.timeoutSeconds = check.timeoutSeconds ?? min(2, filled.intervalSeconds!)
+    filled.unhealthyAfter = check.unhealthyAfter ?? 2
+    filled.healthyAfter = check.healthyAfter ?? 1
+    for (field, value, range) in [
+      ("intervalSeconds", filled.intervalSeconds!, 1...3_600), ("timeoutSeconds", filled.timeoutSeconds!, 1...min(60, filled.intervalSeconds!)),
+      ("unhealthyAfter", filled.unhealthyAfter!, 1...10), ("healthyAfter", filled.healthyAfter!, 1...10),
+    ] where !range.contains(value) {
+      throw .invalid("check.\(field) must be in \(range.lowerBound)…\(range.upperBound); got \(value)")
+    }
+    return filled
   }
 }
