@@ -18,6 +18,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "WeaverCore", targets: ["WeaverCore"]),
+    .library(name: "WeaverTelemetry", targets: ["WeaverTelemetry"]),
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
@@ -48,16 +49,25 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/apple/swift-service-context.git", from: "1.2.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.2.0"),
   ],
   targets: [
     // base
-    .target(name: "WeaverCore", swiftSettings: strictSwift),
+    .target(
+      name: "WeaverCore", dependencies: [.product(name: "ServiceContextModule", package: "swift-service-context")], swiftSettings: strictSwift),
+    // telemetry: spans (and, next, metrics) for any transport's middleware chain; APIs only
+    .target(
+      name: "WeaverTelemetry",
+      dependencies: ["WeaverCore", .product(name: "Tracing", package: "swift-distributed-tracing")],
+      swiftSettings: strictSwift
+    ),
 
     // wire: the IDL front end (no dependencies), the protocols, the generator
     .target(name: "WeaverThriftIDL", swiftSettings: strictSwift),
     .target(
       name: "WeaverThrift",
-      dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+      dependencies: ["WeaverCore", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: strictSwift
     ),
     .target(name: "WeaverCodegen", dependencies: ["WeaverThriftIDL"], swiftSettings: strictSwift),
@@ -226,7 +236,7 @@ let package = Package(
       name: "WeaverSamples",
       dependencies: [
         "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery", "WeaverControlPlaneClient",
-        "WeaverControlPlaneModels", "WeaverConfig",
+        "WeaverControlPlaneModels", "WeaverConfig", "WeaverTelemetry",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -283,7 +293,8 @@ let package = Package(
       name: "WeaverRPCTests",
       dependencies: [
         "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport", "WeaverBench", "WeaverSamples",
-        "WeaverGovernance", "WeaverTesting",
+        "WeaverGovernance", "WeaverTesting", "WeaverTelemetry",
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -48,11 +48,13 @@ public struct GovernanceEvents: Sendable {
 
   func retried(service: String, method: String, attempt: Int, after code: RPCError.Code) {
     Counter(label: Names.retries, dimensions: [("service", service), ("method", method), ("code", code.name)]).increment()
+    CallEvents.record("weaver.retry", ["attempt": String(attempt), "after": code.name])
     logger.debug("retrying", metadata: ["call": "\(service).\(method)", "attempt": "\(attempt)", "after": "\(code)"])
   }
 
   func retryBudgetExhausted(service: String, method: String) {
     Counter(label: Names.retryBudgetExhausted, dimensions: [("service", service), ("method", method)]).increment()
+    CallEvents.record("weaver.retry_budget_exhausted")
     if let skipped = throttle.admit() {
       logger.warning("retry budget exhausted: not retrying", metadata: ["call": "\(service).\(method)", "alsoSinceLastLog": "\(skipped)"])
     }
@@ -60,15 +62,18 @@ public struct GovernanceEvents: Sendable {
 
   func degraded(service: String, method: String, mode: DegradeRules.Mode) {
     Counter(label: Names.degraded, dimensions: [("service", service), ("method", method), ("mode", mode.rawValue)]).increment()
+    CallEvents.record("weaver.degraded", ["mode": mode.rawValue])
     logger.debug("degraded", metadata: ["call": "\(service).\(method)", "mode": "\(mode.rawValue)"])
   }
 
   func faultInjected(service: String, method: String, kind: String) {
     Counter(label: Names.faultsInjected, dimensions: [("service", service), ("method", method), ("kind", kind)]).increment()
+    CallEvents.record("weaver.fault_injected", ["kind": kind])
   }
 
   func rejected(service: String, method: String, code: RPCError.Code, reason: String) {
     Counter(label: Names.rejected, dimensions: [("service", service), ("method", method), ("code", code.name)]).increment()
+    CallEvents.record("weaver.rejected", ["code": code.name, "reason": reason])
     logger.debug("call rejected", metadata: ["call": "\(service).\(method)", "code": "\(code)", "reason": "\(reason)"])
   }
 }

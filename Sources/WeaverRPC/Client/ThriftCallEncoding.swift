@@ -20,6 +20,8 @@ enum ThriftCallEncoding {
     var header = ThriftFrameHeader(
       sequenceID: sequenceID, strings: [ThriftHeaderKey.idlServiceName: method.serviceName],
       metadata: context.metadata)
+    // The call's plain headers (trace context, …); the transport's own keys win.
+    if !context.headers.isEmpty { header.strings.merge(context.headers) { own, _ in own } }
     if transport == .ttheader {
       header.ints = Dictionary(minimumCapacity: 4)  // (not reserveCapacity: it is not inlinable, so unspecialised)
       header.ints[TTHeaderKey.toService] = method.serviceName

@@ -153,11 +153,6 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
 
   /// A reply holding a declared exception is a business outcome, not a success.
   private static func outcome<Result: ThriftMethodResult>(of result: Result) -> CallOutcome {
-    do {
-      _ = try result.get()
-      return .success
-    } catch {
-      return .declaredError
-    }
+    result.outcome
   }
 }

@@ -71,7 +71,7 @@ final class ThriftCallRouter: Sendable {
     let allocator = self.allocator
     let header = call.header
     let dispatcher = call.dispatcher
-    let message: ByteBuffer? = await CallContext.$current.withValue(call.context) {
+    let message: ByteBuffer? = await CallContext.withCurrent(call.context) {
       if middlewares.isEmpty {
         return await dispatcher.handle(call: header, arguments: call.arguments, protocol: call.frame.protocol, allocator: allocator)
       }
@@ -114,6 +114,7 @@ final class ThriftCallRouter: Sendable {
     var context = CallContext(service: service, method: method)
     if let header = frame.header {
       context.metadata = header.metadata
+      context.headers = header.strings
       context.caller = header.ints[TTHeaderKey.fromService]
       if let timeout = header.ints[TTHeaderKey.rpcTimeout].flatMap(Int64.init), timeout > 0 {
         context.deadline = .now.advanced(by: .milliseconds(timeout))

@@ -1,3 +1,4 @@
+import WeaverCore
 /// Names one method of a service and the types that carry its arguments and result.
 /// Generated code declares one per method (`Calculator.Method.add`); runtimes use it to
 /// encode calls and decode replies.
@@ -19,7 +20,7 @@ public struct ThriftMethodDescriptor<Args: ThriftStruct, Result: ThriftMethodRes
 
 /// The result struct of a method: the return value in field 0 and the declared exceptions
 /// in their own fields.
-public protocol ThriftMethodResult: ThriftStruct {
+public protocol ThriftMethodResult: ThriftStruct, OutcomeReporting {
   /// What the method returns (`Void` for `void` methods).
   associatedtype Success: Sendable
 
@@ -47,5 +48,18 @@ public struct ThriftOnewayResult: ThriftMethodResult {
     let scope = writer.writeStructBegin()
     writer.writeFieldStop()
     writer.writeStructEnd(scope)
+  }
+}
+
+extension ThriftMethodResult {
+  /// A declared exception is a business answer (``CallOutcome/declaredError``); a result
+  /// holding nothing is a failure.
+  public var outcome: CallOutcome {
+    do {
+      _ = try get()
+      return .success
+    } catch {
+      return CallOutcome(error: error)
+    }
   }
 }

@@ -1,0 +1,36 @@
+import Tracing
+import WeaverCore
+
+/// A server span per call (kind `server`, named `service/method`), continuing the trace
+/// whose context the call's headers carry (a new trace when they carry none: a Framed
+/// client, an Apache peer that ignores the headers). The handler runs inside it, so calls
+/// it makes are its children. Put it first in a server's middlewares.
+///
+/// ```swift
+/// let configuration = ThriftServerConfiguration(port: 9090, middlewares: [TracingServerMiddleware()])
+/// ```
+public struct TracingServerMiddleware: ServerMiddleware {
+  let tracer: any Tracer
+  let system: String
+  /// The metadata key of the release tag, noted on the span when a call carries one.
+  let releaseTagKey: String
+
+  /// Spans from `tracer` (default: the one bootstrapped in `InstrumentationSystem`).
+  public init(tracer: (any Tracer)? = nil, system: String = "apache_thrift", releaseTagKey: String = "release") {
+    self.tracer = tracer ?? InstrumentationSystem.tracer
+    self.system = system
+    self.releaseTagKey = releaseTagKey
+  }
+
+  public func intercept<Request: Sendable, Response: Sendable>(
+    _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
+  ) async throws -> Response {
+    // The current context holds this call's CallContext; the caller's trace joins it.
+    var parent = ServiceContext.current ?? .topLevel
+    tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor())
+    let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .server)
+    if let caller = context.caller { span.attributes[RPCSpanAttributes.callerService] = caller }
+    if let tag = context.metadata.persistent[releaseTagKey] { span.attributes[RPCSpanAttributes.releaseTag] = tag }
+    return try await SpanOutcome.run(in: span, system: system, context: context) { try await next(request, context) }
+  }
+}
