@@ -19,6 +19,7 @@ let package = Package(
   products: [
     .library(name: "WeaverCore", targets: ["WeaverCore"]),
     .library(name: "WeaverTelemetry", targets: ["WeaverTelemetry"]),
+    .library(name: "WeaverAdmin", targets: ["WeaverAdmin"]),
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
@@ -51,6 +52,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/apple/swift-service-context.git", from: "1.2.0"),
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.2.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
   ],
   targets: [
     // base
@@ -59,7 +61,9 @@ let package = Package(
     // telemetry: spans (and, next, metrics) for any transport's middleware chain; APIs only
     .target(
       name: "WeaverTelemetry",
-      dependencies: ["WeaverCore", .product(name: "Tracing", package: "swift-distributed-tracing")],
+      dependencies: [
+        "WeaverCore", .product(name: "Tracing", package: "swift-distributed-tracing"), .product(name: "CoreMetrics", package: "swift-metrics"),
+      ],
       swiftSettings: strictSwift
     ),
 
@@ -110,6 +114,20 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // admin endpoint of a process: health, readiness, Prometheus metrics (Hummingbird: kept
+    // out of the runtime's build)
+    .target(
+      name: "WeaverAdmin",
+      dependencies: [
+        "WeaverCore", "WeaverTelemetry", "WeaverGovernance",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -281,6 +299,18 @@ let package = Package(
         "WeaverTestSupport", "WeaverDiscovery", "WeaverConfig", "WeaverGovernance",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverAdminTests",
+      dependencies: [
+        "WeaverAdmin", "WeaverTelemetry", "WeaverRPC", "WeaverBench", "WeaverCore", "WeaverTestSupport",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift
     ),

@@ -17,6 +17,18 @@ public struct GovernanceEvents: Sendable {
     public static let degraded = "weaver_governance_degraded_total"
     public static let faultsInjected = "weaver_governance_faults_injected_total"
     public static let rejected = "weaver_governance_rejected_total"
+
+    /// Help text for each (the Prometheus exposition's `# HELP`).
+    public static let help: [String: String] = [
+      breakerTransitions: "Circuit breaker state changes, by service, target state, method or instance.",
+      rulesApplied: "Rule sets applied, by service.",
+      rulesRejected: "Rule sets rejected (the rules in force stayed), by service.",
+      retries: "Attempts retried (or hedged), by service, method and the failure's code.",
+      retryBudgetExhausted: "Retries and hedges skipped for want of retry budget, by service and method.",
+      degraded: "Calls answered by a degrade switch, by service, method and mode.",
+      faultsInjected: "Faults injected by fault rules, by service, method and kind.",
+      rejected: "Calls turned away by limits or breakers, by service, method and code.",
+    ]
   }
 
   public var logger: Logger
