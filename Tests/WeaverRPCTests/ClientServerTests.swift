@@ -64,6 +64,10 @@ import WeaverThrift
       let client = try client(port, transport, .binary) {
         $0.maxConnectionsPerInstance = 8
         $0.maxConcurrentCallsPerConnection = 64
+        // What is counted is connections, not time: on Framed, 100 calls queue for 8
+        // connections, and with the suite's process-spawning tests starting at once on 2
+        // cores the default 5 s deadline was seen to run out in CI.
+        $0.rpcTimeout = .seconds(60)
       }
       defer { client.close() }
       let interop = InteropService.Client(channel: client)
