@@ -81,9 +81,8 @@ public final class Registrar: Service {
     var delay = Duration.milliseconds(500)
     while true {
       do {
-        sent.withLock { $0 = registration.instanceID }
+        sent.withLock { $0 = registration.instanceID }  // the id the control plane files it under
         let record = try await client.register(service: service, registration)
-        sent.withLock { $0 = record.id }
         logger.info("registered \(record.id) of \(service)")
         return record.id
       } catch .refused(let status, _, let message) where (400..<500).contains(status) && status != 429 {

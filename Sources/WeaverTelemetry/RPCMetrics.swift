@@ -31,8 +31,16 @@ final class RPCMetricHandles: Sendable {
   let durationName: String
   let inFlightName: String
   let factory: any MetricsFactory
-  private let timers = Mutex<[String: Timer]>([:])
-  private let meters = Mutex<[String: Meter]>([:])
+  private let timers = Mutex<[Series: Timer]>([:])
+  private let meters = Mutex<[Series: Meter]>([:])
+
+  /// One series' labels (strings shared with the context: no allocation per call).
+  struct Series: Hashable {
+    var service: String
+    var method: String
+    var outcome = ""
+    var code = ""
+  }
 
   init(durationName: String, inFlightName: String, factory: any MetricsFactory) {
     self.durationName = durationName
@@ -41,7 +49,7 @@ final class RPCMetricHandles: Sendable {
   }
 
   func inFlight(_ context: CallContext) -> Meter {
-    let key = context.service + "\u{1}" + context.method
+    let key = Series(service: context.service, method: context.method)
     if let meter = meters.withLock({ $0[key] }) { return meter }
     let meter = Meter(label: inFlightName, dimensions: [("service", context.service), ("method", context.method)], factory: factory)
     return meters.withLock { $0[key, default: meter] }
@@ -49,7 +57,7 @@ final class RPCMetricHandles: Sendable {
 
   func duration(_ context: CallContext, _ outcome: CallOutcome) -> Timer {
     let (name, code) = Self.labels(outcome)
-    let key = context.service + "\u{1}" + context.method + "\u{1}" + name + "\u{1}" + code
+    let key = Series(service: context.service, method: context.method, outcome: name, code: code)
     if let timer = timers.withLock({ $0[key] }) { return timer }
     let timer = Timer(
       label: durationName,

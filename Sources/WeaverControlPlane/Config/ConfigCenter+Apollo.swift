@@ -30,21 +30,18 @@ extension ConfigCenter {
   public func apolloNamespace(app: String, cluster: String, name: String, client: ConfigClient? = nil) async throws(ConfigError) -> ApolloNamespace? {
     for candidate in Self.apolloCandidates(app: app, cluster: cluster, name: name) {
       guard (try? candidate.key.validate()) != nil else { continue }
-      guard let latest = try await read(candidate.key.latest), let number = Int(String(decoding: latest.value, as: UTF8.self)) else { continue }
+      guard let latest = try await read(candidate.key.latest), case let number = Self.number(latest), number > 0 else { continue }
       var release = try await release(candidate.key, number: number)
       if let format = candidate.format, release.format != format { continue }
       var releaseKey = "\(number)-\(latest.modRevision)"
       // A gray release's start and end are changes every client is told of (the ones
       // it does not select find their release key unchanged).
       var notificationID = latest.modRevision
-      if let stored = try await read(candidate.key.gray), let gray = try? JSONDecoder().decode(GrayRecord.self, from: stored.value) {
-        notificationID = max(notificationID, stored.modRevision)
-        if gray.ended == nil, let client {
-          let grayRelease = try await self.release(candidate.key, number: gray.number)
-          if gray.rule.matches(client, salt: Self.grayID(of: grayRelease)) {
-            release = grayRelease
-            releaseKey = "\(gray.number)-\(stored.modRevision)"
-          }
+      if let (gray, revision) = try await storedGray(candidate.key) {
+        notificationID = max(notificationID, revision)
+        if gray.ended == nil, let client, gray.rule.matches(client, salt: Self.grayID(candidate.key, gray.number)) {
+          release = try await self.release(candidate.key, number: gray.number)
+          releaseKey = "\(gray.number)-\(revision)"
         }
       }
       return ApolloNamespace(

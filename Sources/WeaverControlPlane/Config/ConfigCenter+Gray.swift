@@ -21,19 +21,13 @@ extension ConfigCenter {
   /// Publishes the draft as the gray release for the clients `request.rule` selects.
   public func publishGray(app: String, cluster: String, namespace: String, _ request: GrayPublishRequest) async throws(ConfigError) -> GrayRelease {
     let key = NamespaceKey(app: app, cluster: cluster, namespace: namespace)
-    try key.validate()
-    try Self.validateAuthor(request.author)
     try Self.validate(request.rule)
-    guard let meta = try await meta(key), let draft = try await read(key.draft) else {
-      throw .notFound("\(key) has no draft to publish")
-    }
-    let content = String(decoding: draft.value, as: UTF8.self)
-    try ConfigContent.validate(content, format: meta.format, namespace: key)
+    let draft = try await publishableDraft(key, author: request.author)
     let base = try await latestNumber(key)
-    let release = try await commitRelease(key, main: false, draftRevision: draft.modRevision) { number throws(ConfigError) in
+    let release = try await commitRelease(key, main: false, draftRevision: draft.revision) { number throws(ConfigError) in
       [.put(key.gray, try encode(GrayRecord(number: number, base: base > 0 ? base : nil, rule: request.rule)))]
     } _: { number in
-      made(key, number, format: meta.format, content: content, author: request.author, comment: request.comment ?? "", kind: "gray")
+      made(key, number, format: draft.format, content: draft.content, author: request.author, comment: request.comment ?? "", kind: "gray")
     }
     return GrayRelease(release: release, rule: request.rule, base: base > 0 ? base : nil)
   }
@@ -80,22 +74,27 @@ extension ConfigCenter {
 
   /// `state` with the gray release in force for `client`, when its rule selects it.
   public static func seen(by client: ConfigClient?, _ state: NamespaceState) -> NamespaceState {
-    guard let client, let gray = state.gray, gray.rule.matches(client, salt: grayID(of: gray.release)) else { return state }
+    let key = NamespaceKey(app: state.app, cluster: state.cluster, namespace: state.namespace)
+    guard let client, let gray = state.gray, gray.rule.matches(client, salt: grayID(key, gray.release.number)) else { return state }
     var seen = state
     seen.current = gray.release
     return seen
   }
 
   /// What a gray rule's percentage hashes with the client: the namespace and the release.
-  static func grayID(of release: ConfigRelease) -> String {
-    "\(release.app)/\(release.cluster)/\(release.namespace)/\(release.number)"
+  static func grayID(_ key: NamespaceKey, _ number: Int) -> String { "\(key)/\(number)" }
+
+  /// The stored gray record (in force or ended) and its revision, if the namespace ever had one.
+  func storedGray(_ key: NamespaceKey) async throws(ConfigError) -> (GrayRecord, Int64)? {
+    guard let stored = try await read(key.gray), let record = try? JSONDecoder().decode(GrayRecord.self, from: stored.value) else { return nil }
+    return (record, stored.modRevision)
   }
 
   private func grayInForce(_ key: NamespaceKey) async throws(ConfigError) -> (GrayRecord, Int64) {
-    guard let stored = try await read(key.gray), let record = try? JSONDecoder().decode(GrayRecord.self, from: stored.value), record.ended == nil else {
+    guard let (record, revision) = try await storedGray(key), record.ended == nil else {
       throw .notFound("\(key) has no gray release in force")
     }
-    return (record, stored.modRevision)
+    return (record, revision)
   }
 
   static func validate(_ rule: GrayRule) throws(ConfigError) {

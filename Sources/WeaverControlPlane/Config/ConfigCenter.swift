@@ -47,16 +47,23 @@ public final class ConfigCenter: Sendable {
   /// the `governance` namespace, valid rules).
   public func publish(app: String, cluster: String, namespace: String, _ request: PublishRequest) async throws(ConfigError) -> ConfigRelease {
     let key = NamespaceKey(app: app, cluster: cluster, namespace: namespace)
+    let draft = try await publishableDraft(key, author: request.author)
+    return try await commitRelease(key, main: true, draftRevision: draft.revision) { number in
+      made(key, number, format: draft.format, content: draft.content, author: request.author, comment: request.comment ?? "", kind: "publish")
+    }
+  }
+
+  /// The draft about to be published (main or gray), checked: names, author, and content
+  /// valid for its format (and, for `governance`, valid rules).
+  func publishableDraft(_ key: NamespaceKey, author: String) async throws(ConfigError) -> (format: ConfigFormat, content: String, revision: Int64) {
     try key.validate()
-    try Self.validateAuthor(request.author)
+    try Self.validateAuthor(author)
     guard let meta = try await meta(key), let draft = try await read(key.draft) else {
       throw .notFound("\(key) has no draft to publish")
     }
     let content = String(decoding: draft.value, as: UTF8.self)
     try ConfigContent.validate(content, format: meta.format, namespace: key)
-    return try await commitRelease(key, main: true, draftRevision: draft.modRevision) { number in
-      made(key, number, format: meta.format, content: content, author: request.author, comment: request.comment ?? "", kind: "publish")
-    }
+    return (meta.format, content, draft.modRevision)
   }
 
   /// A new release with the content of release `to` (default: the one before the current).
