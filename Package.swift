@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "WeaverCore", targets: ["WeaverCore"]),
     .library(name: "WeaverTelemetry", targets: ["WeaverTelemetry"]),
     .library(name: "WeaverAdmin", targets: ["WeaverAdmin"]),
+    .library(name: "WeaverOTel", targets: ["WeaverOTel"]),
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
@@ -53,6 +54,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-service-context.git", from: "1.2.0"),
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.2.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+    .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
   ],
   targets: [
     // base
@@ -63,6 +65,7 @@ let package = Package(
       name: "WeaverTelemetry",
       dependencies: [
         "WeaverCore", .product(name: "Tracing", package: "swift-distributed-tracing"), .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift
     ),
@@ -129,6 +132,22 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // export: one call bootstraps swift-otel (OTLP/HTTP and OTLP/gRPC traces, metrics, logs)
+    // from flags and the standard OTEL_* variables; swift-otel pulls in grpc-swift and
+    // swift-protobuf, so only the command line and users' apps depend on this module.
+    .target(
+      name: "WeaverOTel",
+      dependencies: [
+        "WeaverCore", "WeaverTelemetry",
+        .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift
@@ -219,6 +238,9 @@ let package = Package(
         "WeaverControlPlaneClient",
         "WeaverControlPlaneModels",
         "WeaverConfig",
+        "WeaverTelemetry",
+        "WeaverAdmin",
+        "WeaverOTel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -310,6 +332,17 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "WeaverOTelTests",
+      dependencies: [
+        "WeaverOTel", "WeaverTelemetry", "WeaverRPC", "WeaverBench", "WeaverCore", "WeaverTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift

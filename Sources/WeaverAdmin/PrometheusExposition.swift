@@ -6,7 +6,9 @@ import WeaverTelemetry
 /// our catalogues (swift-metrics has no help text; `promtool check metrics` wants one).
 public enum PrometheusExposition {
   /// Help text for every metric CloudWeaver emits.
-  public static let help: [String: String] = RPCMetricNames.help.merging(GovernanceEvents.Names.help) { first, _ in first }
+  public static let help: [String: String] = RPCMetricNames.help
+    .merging(GovernanceEvents.Names.help) { first, _ in first }
+    .merging(ExportMetricNames.help) { first, _ in first }
 
   /// The registry's exposition with `# HELP` lines added before each `# TYPE` line that has
   /// none (`extraHelp` for metrics of your own).

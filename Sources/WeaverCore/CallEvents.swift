@@ -4,6 +4,13 @@ import ServiceContextModule
 /// turns each into a span event.
 public protocol CallEventRecording: Sendable {
   func record(_ name: String, attributes: [String: String])
+  /// The instance an attempt of the call went to (each attempt notes its own; the last
+  /// one stands).
+  func notePeer(host: String, port: Int)
+}
+
+extension CallEventRecording {
+  public func notePeer(host: String, port: Int) {}
 }
 
 /// What happens during a call — a retry, a hedge, a breaker's refusal, an injected fault —
@@ -13,6 +20,11 @@ public enum CallEvents {
   /// Notes `name` with `attributes` on the current call's recorder, if any.
   public static func record(_ name: String, _ attributes: [String: String] = [:]) {
     ServiceContext.current?.callEventRecorder?.record(name, attributes: attributes)
+  }
+
+  /// Notes the instance an attempt goes to on the current call's recorder, if any.
+  public static func peer(_ instance: Instance) {
+    ServiceContext.current?.callEventRecorder?.notePeer(host: instance.host, port: instance.port)
   }
 }
 

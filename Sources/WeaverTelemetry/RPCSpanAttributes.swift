@@ -5,6 +5,9 @@ public enum RPCSpanAttributes {
   public static let system = "rpc.system"
   public static let service = "rpc.service"
   public static let method = "rpc.method"
+  /// The instance a client span's call went to (its last attempt's), host and port.
+  public static let serverAddress = "server.address"
+  public static let serverPort = "server.port"
   /// The caller's service name, when it said (server spans).
   public static let callerService = "weaver.caller.service"
   /// Why a call failed: the `RPCError` code (`deadline_exceeded`, `overloaded`, …).

@@ -8,14 +8,14 @@ enum SpanOutcome {
   /// Names `span`'s call, runs `body` inside it (governance's events become its events),
   /// records how the call ended, and ends it.
   static func run<Response: Sendable>(
-    in span: any Span, system: String, context: CallContext, _ body: () async throws -> Response
+    in span: any Span, system: String, context: CallContext, notesPeer: Bool = false, _ body: () async throws -> Response
   ) async throws -> Response {
     defer { span.end() }
     span.attributes[RPCSpanAttributes.system] = system
     span.attributes[RPCSpanAttributes.service] = context.service
     span.attributes[RPCSpanAttributes.method] = context.method
     do {
-      let response = try await ServiceContext.withValue(.recording(into: span)) { try await body() }
+      let response = try await ServiceContext.withValue(.recording(into: span, notesPeer: notesPeer)) { try await body() }
       record(response: response, on: span)
       return response
     } catch {

@@ -29,6 +29,6 @@ public struct TracingClientMiddleware: ClientMiddleware {
     var context = context
     tracer.inject(span.context, into: &context.headers, using: CallHeadersInjector())
     // Governance runs inside: its retries, hedges and refusals become this span's events.
-    return try await SpanOutcome.run(in: span, system: system, context: context) { try await next(request, context) }
+    return try await SpanOutcome.run(in: span, system: system, context: context, notesPeer: true) { try await next(request, context) }
   }
 }

@@ -130,6 +130,7 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     var resends = 0
     while true {
       let selection = try selector.select(context)
+      CallEvents.peer(selection.instance)
       do {
         let result: Result
         if let reply = try await exchange(method, args, context, on: try pools.pool(for: selection.instance)) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import WeaverCodegen
+import WeaverOTel
 import WeaverExampleModels
 import WeaverThrift
 
@@ -15,8 +16,10 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// `weaver demo` (`weaver demo tour`): generates Swift from `Examples/Models/Feed.thrift`,
 /// encodes and decodes a value of the generated types in both protocols, then starts the
-/// feed service and a client in two processes that talk over loopback (TTHeader), with
-/// metadata and deadlines flowing from one to the other, and shuts the service down.
+/// feed service behind a gateway and a client, three processes that talk over loopback
+/// (TTHeader) with metadata and deadlines flowing through and one trace across all three
+/// (exported over OTLP: to the collector `OTEL_EXPORTER_OTLP_ENDPOINT` names, else to the
+/// demo's own, which prints it as a tree), and shuts the services down.
 struct DemoTourCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tour", abstract: "Generate, encode, then run a service and a client in two processes.")
@@ -68,20 +71,52 @@ struct DemoTourCommand: AsyncParsableCommand {
   }
 
   private func runServiceAndClient() async throws {
-    DemoOutput.line("\n3. The feed service and a client, in two processes, over loopback (TTHeader + binary)")
-    let server = try DemoProcess(label: "server", arguments: ["demo", "server", "--port", "0"])
+    DemoOutput.line("\n3. The feed service behind a gateway, and a client: three processes over loopback (TTHeader + binary)")
+    let environment = ProcessInfo.processInfo.environment
+    if WeaverOTelOptions(serviceName: "weaver-demo").namesCollector(environment: environment) {
+      try await runChain(telemetry: [])
+      let endpoint = environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? "your collector"
+      DemoOutput.line("   The three processes exported their traces, metrics and logs to \(endpoint) (OTLP).")
+      return
+    }
+    // No collector named: the processes export to the demo's own, which prints a trace.
+    let collector = DemoTraceCollector()
+    try await collector.serve { endpoint in
+      try await runChain(telemetry: ["--otlp-endpoint", endpoint, "--otlp-protocol", "http/json"])
+    }
+    let spans = collector.spans
+    guard let root = spans.first(where: { $0.parentSpanID.isEmpty && $0.service == "demo-client" && $0.name.hasSuffix("/getFeed") })
+    else { throw DemoError("the demo's collector received no trace of the getFeed call (\(spans.count) spans)") }
+    let traces = Set(spans.map(\.traceID)).count
+    DemoOutput.line(
+      "\n   The processes exported \(spans.count) spans in \(traces) traces over OTLP/HTTP JSON; the trace of getFeed, across all three:")
+    DemoOutput.line("   trace \(root.traceID)")
+    for line in DemoTraceCollector.tree(of: spans, rootedAt: root) { DemoOutput.line("   \(line)") }
+  }
+
+  /// The store, the gateway in front of it, and a client calling the gateway, each a process
+  /// given `telemetry` arguments; the servers are stopped (gracefully) whatever happens.
+  private func runChain(telemetry: [String]) async throws {
+    try await withDemoServer(label: "store", ["--service-name", "feed-store"] + telemetry) { store in
+      try await withDemoServer(label: "gateway", ["--service-name", "feed-gateway", "--upstream", store] + telemetry) { gateway in
+        let client = try DemoProcess(label: "client", arguments: ["demo", "client", "--target", gateway] + telemetry)
+        let clientStatus = await client.exitStatus()
+        guard clientStatus == 0 else { throw DemoError("the client process failed with status \(clientStatus)") }
+      }
+    }
+  }
+
+  private func withDemoServer(label: String, _ arguments: [String], _ body: (String) async throws -> Void) async throws {
+    let server = try DemoProcess(label: label, arguments: ["demo", "server", "--port", "0"] + arguments)
     do {
       let listening = try await server.line(startingWith: "listening on ")
-      let address = String(listening.dropFirst("listening on ".count))
-      let client = try DemoProcess(label: "client", arguments: ["demo", "client", "--target", address])
-      let clientStatus = await client.exitStatus()
-      guard clientStatus == 0 else { throw DemoError("the client process failed with status \(clientStatus)") }
+      try await body(String(listening.dropFirst("listening on ".count)))
     } catch {
       _ = await server.stop()
       throw error
     }
-    let serverStatus = await server.stop()
-    guard serverStatus == 0 else { throw DemoError("the server process exited with status \(serverStatus)") }
+    let status = await server.stop()
+    guard status == 0 else { throw DemoError("the \(label) process exited with status \(status)") }
   }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WeaverCore
 import WeaverExampleModels
 import WeaverRPC
@@ -12,9 +13,25 @@ struct DemoClientCommand: AsyncParsableCommand {
   @Option(help: "The server, host:port.")
   var target: String
 
+  @OptionGroup var telemetry: TelemetryOptions
+
+  @Option(help: "The name this process gives itself in traces and calls (OTEL_SERVICE_NAME wins).")
+  var serviceName: String = "demo-client"
+
+  @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+  var logLevel: Logger.Level = .warning
+
   func run() async throws {
+    let processTelemetry = try telemetry.start(serviceName: serviceName, logLevel: logLevel)
+    try await processTelemetry.run {
+      try await callTheService(name: processTelemetry.serviceName, middlewares: processTelemetry.clientMiddlewares)
+    }
+  }
+
+  private func callTheService(name: String, middlewares: [any ClientMiddleware]) async throws {
     let client = try ThriftClient(
-      addresses: [target], configuration: ThriftClientConfiguration(rpcTimeout: .seconds(2), callerName: "demo-client"))
+      addresses: [target],
+      configuration: ThriftClientConfiguration(rpcTimeout: .seconds(2), callerName: name, middlewares: middlewares))
     defer { client.close() }
     let feed = FeedService.Client(channel: client)
     // Persistent keys travel the whole call chain, transient ones one hop (Kitex semantics).

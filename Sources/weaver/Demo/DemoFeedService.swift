@@ -1,8 +1,12 @@
 import Foundation
 import WeaverExampleModels
+import WeaverRPC
 
-/// The demo's implementation of the generated `FeedService.ServiceProtocol`.
+/// The demo's implementation of the generated `FeedService.ServiceProtocol`. Given an
+/// upstream (another feed service: the demo's gateway → store hop), it reads feeds from it.
 struct DemoFeedService: FeedService.ServiceProtocol {
+  var upstream: FeedService.Client<ThriftClient>?
+
   static let ada = User(id: 1, name: "ada", avatarURL: "https://example.com/ada.png")
   static let linus = User(id: 2, name: "linus")
 
@@ -15,6 +19,7 @@ struct DemoFeedService: FeedService.ServiceProtocol {
   ]
 
   func getFeed(viewer: UserID, limit: Int32, cursor: String?) async throws -> FeedPage {
+    if let upstream { return try await upstream.getFeed(viewer: viewer, limit: limit, cursor: cursor) }
     guard viewer > 0 else { throw NotFound(what: "user \(viewer)") }
     let visible = Self.posts.filter { $0.visibility != .private || $0.author?.id == viewer }
     let page = Array(visible.prefix(Int(min(limit, maxPageSize))))

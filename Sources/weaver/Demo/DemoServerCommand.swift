@@ -4,24 +4,41 @@ import Logging
 import WeaverExampleModels
 import WeaverRPC
 
-/// `weaver demo server`: the example feed service on a loopback port, until SIGTERM.
+/// `weaver demo server`: the example feed service on a loopback port, until SIGTERM; with
+/// `--upstream`, a gateway that reads feeds from another one.
 struct DemoServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "server", abstract: "Serve the example FeedService (weaver demo starts it for you).")
 
   @OptionGroup var serving: ServingOptions
+  @OptionGroup var telemetry: TelemetryOptions
+
+  @Option(help: "Another feed service (host:port) to read feeds from: this one becomes its gateway.")
+  var upstream: String?
+
+  @Option(help: "The name this process gives itself in traces and calls (OTEL_SERVICE_NAME wins).")
+  var serviceName: String = "feed-service"
 
   func run() async throws {
     serving.prepareProcess()
+    let processTelemetry = try telemetry.start(serviceName: serviceName, logLevel: serving.logLevel)
     let logger = serving.logger(label: "weaver.demo.server")
+    let upstreamClient = try upstream.map { address in
+      try ThriftClient(
+        addresses: [address],
+        configuration: ThriftClientConfiguration(
+          rpcTimeout: .seconds(2), callerName: processTelemetry.serviceName, middlewares: processTelemetry.clientMiddlewares))
+    }
+    defer { upstreamClient?.close() }
     let printer = DemoCallPrinter()
     let server = ThriftServer(
-      serving: [FeedService.service(DemoFeedService())],
+      serving: [FeedService.service(DemoFeedService(upstream: upstreamClient.map { FeedService.Client(channel: $0) }))],
       configuration: ThriftServerConfiguration(
-        host: serving.host, port: serving.port, drainTimeout: .seconds(2), middlewares: [printer]),
+        host: serving.host, port: serving.port, drainTimeout: .seconds(2),
+        middlewares: processTelemetry.serverMiddlewares + [printer]),
       logger: logger)
     do {
-      try await server.runUntilSignalled(logger: logger) { address in
+      try await server.runUntilSignalled(logger: logger, alongside: processTelemetry.services) { address in
         DemoOutput.line("listening on \(address.hostAndPort)")
       }
     } catch let error as ThriftServerError {

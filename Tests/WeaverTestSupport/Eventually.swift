@@ -2,7 +2,7 @@
 /// another event loop's work, never for pacing a test. The default is generous (it costs
 /// nothing when the condition comes true): at the suite's start, with the process-spawning
 /// tests and two busy loops sharing 2 cores, 500 calls have been seen to take over 10 s.
-func eventually(within timeout: Duration = .seconds(45), _ condition: () async -> Bool) async -> Bool {
+public func eventually(within timeout: Duration = .seconds(45), _ condition: () async -> Bool) async -> Bool {
   let deadline = ContinuousClock.now.advanced(by: timeout)
   while ContinuousClock.now < deadline {
     if await condition() { return true }
