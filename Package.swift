@@ -123,12 +123,17 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // the allocator's figures (glibc's mallinfo2, which Swift's Glibc module does not show)
+    .target(name: "CWeaverHeap"),
+
     // admin endpoint of a process: health, readiness, Prometheus metrics (Hummingbird: kept
     // out of the runtime's build)
     .target(
       name: "WeaverAdmin",
       dependencies: [
-        "WeaverCore", "WeaverTelemetry", "WeaverGovernance",
+        "WeaverCore", "WeaverTelemetry", "WeaverGovernance", "WeaverRPC", "CWeaverHeap",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
@@ -189,6 +194,7 @@ let package = Package(
       name: "WeaverRPC",
       dependencies: [
         "WeaverCore", "WeaverThrift", "WeaverDiscovery", "WeaverGovernance",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -358,6 +364,7 @@ let package = Package(
         "WeaverRPC", "WeaverThrift", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport", "WeaverBench", "WeaverSamples",
         "WeaverGovernance", "WeaverTesting", "WeaverTelemetry",
         .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -5,8 +5,9 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 
-/// A process's admin endpoint: `GET /health` (alive), `GET /ready` (ready for traffic) and
-/// `GET /metrics` (Prometheus text exposition). Off unless a service runs it; bound to
+/// A process's admin endpoint: `GET /health` (alive), `GET /ready` (ready for traffic),
+/// `GET /metrics` (Prometheus text exposition) and `GET /debug/snapshot` (the runtime
+/// snapshot, JSON). Off unless a service runs it; bound to
 /// loopback unless told otherwise. A `Service`: run it beside the server it describes.
 ///
 /// ```swift
@@ -31,20 +32,27 @@ public final class AdminServer: Service {
   let registry: PrometheusCollectorRegistry
   let ready: @Sendable () -> Bool
   let extraHelp: [String: String]
+  let snapshot: RuntimeSnapshotSources
+  let beforeScrape: @Sendable () -> Void
   let logger: Logger
   let onListening: @Sendable (SocketAddress) async -> Void
 
   /// `ready` answers `/ready` (default: always); `extraHelp` is the help text of metrics of
-  /// your own; `onListening` is called with the bound address.
+  /// your own; `snapshot` is what `/debug/snapshot` is taken from; `beforeScrape` runs
+  /// before each `/metrics` answer (a ``TransportMetricsReporter``'s `report`, say);
+  /// `onListening` is called with the bound address.
   public init(
     configuration: Configuration, registry: PrometheusCollectorRegistry, ready: @escaping @Sendable () -> Bool = { true },
-    extraHelp: [String: String] = [:], logger: Logger = Logger(label: "cloudweaver.admin"),
+    extraHelp: [String: String] = [:], snapshot: RuntimeSnapshotSources = RuntimeSnapshotSources(),
+    beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "cloudweaver.admin"),
     onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
   ) {
     self.configuration = configuration
     self.registry = registry
     self.ready = ready
     self.extraHelp = extraHelp
+    self.snapshot = snapshot
+    self.beforeScrape = beforeScrape
     self.logger = logger
     self.onListening = onListening
   }
@@ -58,8 +66,17 @@ public final class AdminServer: Service {
     router.get("ready") { _, _ in
       ready() ? Self.json(#"{"status":"ready"}"#) : Self.json(#"{"status":"not ready"}"#, status: .serviceUnavailable)
     }
+    let snapshot = self.snapshot
+    let beforeScrape = self.beforeScrape
+    router.get("debug/snapshot") { _, _ in
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let body = try encoder.encode(await snapshot.take())
+      return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
     router.get("metrics") { _, _ in
-      Response(
+      beforeScrape()
+      return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
         body: ResponseBody(byteBuffer: ByteBuffer(string: PrometheusExposition.text(of: registry, extraHelp: extraHelp))))
     }

@@ -1,5 +1,6 @@
 import Prometheus
 import WeaverGovernance
+import WeaverRPC
 import WeaverTelemetry
 
 /// The Prometheus text exposition of a registry, each metric with its `# HELP` line from
@@ -9,6 +10,7 @@ public enum PrometheusExposition {
   public static let help: [String: String] = RPCMetricNames.help
     .merging(GovernanceEvents.Names.help) { first, _ in first }
     .merging(ExportMetricNames.help) { first, _ in first }
+    .merging(TransportMetricNames.help) { first, _ in first }
 
   /// The registry's exposition with `# HELP` lines added before each `# TYPE` line that has
   /// none (`extraHelp` for metrics of your own).

@@ -28,6 +28,8 @@ public struct ThriftBenchPlan: Sendable {
   public var rules: RuleDocument?
   /// Persistent metadata every call carries (a release tag, a trace context).
   public var metadata: [String: String] = [:]
+  /// Middleware every call runs through (tracing and metrics, to measure what they cost).
+  public var middlewares: [any ClientMiddleware] = []
 
   /// The servers: `target` may list several, comma-separated.
   public var targets: [String] { target.split(separator: ",").map { String($0.filter { $0 != " " }) } }
@@ -69,6 +71,7 @@ public struct ThriftBenchPlan: Sendable {
     configuration.rpcTimeout = timeout
     configuration.connectTimeout = min(timeout, .seconds(2))
     configuration.defaultMetadata = Metadata(persistent: metadata)
+    configuration.middlewares = middlewares
     return configuration
   }
 }

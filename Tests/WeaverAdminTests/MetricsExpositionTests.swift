@@ -16,16 +16,27 @@ import WeaverTestSupport
 /// endpoint over a real socket: `promtool check metrics` accepts the exposition without a
 /// warning, and a real Prometheus (Debian's) scrapes it.
 @Suite(.timeLimit(.minutes(2)), .serialized) struct MetricsExpositionTests {
-  /// An echo server and client with the metrics middleware, a few calls (one failing), and
-  /// the admin endpoint over their registry; `body` gets the endpoint's port.
+  /// An echo server and client with the metrics and call-statistics middleware, a few calls
+  /// (one failing), transport metrics, and the admin endpoint over their registry and
+  /// snapshot sources; `body` gets the endpoint's port.
   static func withMeasuredCalls(_ body: @Sendable (Int) async throws -> Void) async throws {
     let registry = PrometheusCollectorRegistry()
     let factory = PrometheusMetricsFactory(registry: registry)
-    let serving = ThriftServerConfiguration(middlewares: [MetricsServerMiddleware(factory: factory)])
-    try await withEchoServer(serving) { port in
+    let sources = RuntimeSnapshotSources()
+    let transport = TransportMetricsReporter(factory: factory)
+    let serving = ThriftServerConfiguration(
+      middlewares: [MetricsServerMiddleware(factory: factory), CallStatisticsServerMiddleware(sources.calls)])
+    try await withEchoServer(serving) { server in
+      let port = try await server.localAddress.port!
       let client = try ThriftClient(
-        addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(middlewares: [MetricsClientMiddleware(factory: factory)]))
+        addresses: ["127.0.0.1:\(port)"],
+        configuration: ThriftClientConfiguration(
+          middlewares: [MetricsClientMiddleware(factory: factory), CallStatisticsClientMiddleware(sources.calls)]))
       defer { client.close() }
+      sources.watch(server, as: "echo")
+      transport.watch(server, as: "echo")
+      sources.watch(client, as: "EchoService")
+      transport.watch(client, as: "EchoService")
       let echo = EchoService.Client(channel: client)
       for index in 0..<5 { _ = try await echo.echo(req: EchoRequest(message: "m\(index)")) }
       // A call nobody answers: a failure with its code.
@@ -35,7 +46,9 @@ import WeaverTestSupport
       await #expect(throws: RPCError.self) { _ = try await EchoService.Client(channel: closed).echo(req: EchoRequest(message: "x")) }
 
       let (ports, bound) = AsyncStream<Int>.makeStream()
-      let admin = AdminServer(configuration: .init(port: 0), registry: registry, onListening: { address in bound.yield(address.port ?? 0) })
+      let admin = AdminServer(
+        configuration: .init(port: 0), registry: registry, snapshot: sources, beforeScrape: { transport.report() },
+        onListening: { address in bound.yield(address.port ?? 0) })
       let group = ServiceGroup(configuration: .init(services: [admin], logger: Logger(label: "test")))
       let running = Task { try await group.run() }
       defer { running.cancel() }
@@ -47,12 +60,12 @@ import WeaverTestSupport
     }
   }
 
-  static func withEchoServer(_ configuration: ThriftServerConfiguration, _ body: (Int) async throws -> Void) async throws {
+  static func withEchoServer(_ configuration: ThriftServerConfiguration, _ body: (ThriftServer) async throws -> Void) async throws {
     let server = ThriftServer(serving: [EchoService.service(EchoBenchService())], configuration: configuration)
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.run() }
       defer { group.cancelAll() }
-      try await body(try await server.localAddress.port!)
+      try await body(server)
       group.cancelAll()
     }
   }
@@ -67,6 +80,9 @@ import WeaverTestSupport
       #expect(metrics.contains(#"weaver_rpc_server_duration_seconds_count{service="EchoService",method="echo",outcome="success",code="none"} 5"#), "\(metrics)")
       #expect(metrics.contains(#"weaver_rpc_client_duration_seconds_count{service="EchoService",method="echo",outcome="failure",code="connectFailed"} 1"#))
       #expect(metrics.contains("# HELP weaver_rpc_client_duration_seconds Duration of RPC calls made"))
+      #expect(metrics.contains(#"weaver_rpc_server_connections_opened_total{endpoint="echo"} 1"#))
+      #expect(metrics.contains(#"weaver_rpc_client_bytes_sent_total{endpoint="EchoService"}"#))
+      #expect(metrics.contains("# HELP weaver_rpc_server_bytes_received_total Thrift frame bytes read"))
       #expect(try await Self.get("http://127.0.0.1:\(adminPort)/health").contains("ok"))
       #expect(try await Self.get("http://127.0.0.1:\(adminPort)/ready").contains("ready"))
       try await ExternalTool.withTemporaryDirectory { directory in

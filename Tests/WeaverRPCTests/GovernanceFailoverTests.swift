@@ -24,7 +24,8 @@ extension ServerProcessTests {
     for _ in 0..<3 { servers.append(try await EchoServerProcess.start(standalone: true)) }
     let store = RuleStore(service: "EchoService")
     try store.set(RuleDocument(parsing: Self.rules, file: "failover.yaml"), layer: .file)
-    let governor = ClientGovernor(rules: store)
+    let board = BreakerBoard()  // what a runtime snapshot lists: this test's breakers only
+    let governor = ClientGovernor(rules: store, events: GovernanceEvents(breakers: board))
     var configuration = ThriftClientConfiguration(connectTimeout: .milliseconds(500), rpcTimeout: .seconds(3))
     configuration.maxConnectionsPerInstance = 2
     // The breaker decides when to try the instance again; reconnects need not wait longer.
@@ -44,6 +45,7 @@ extension ServerProcessTests {
       await eventually(within: .seconds(2)) { governor.breakerStates.instances[instance] == .open },
       "the killed instance's breaker opens within 2 s: \(governor.breakerStates.instances)")
     let openedAfter = killed.duration(to: .now)
+    #expect(board.notClosed.contains { $0.instance == victim.address && $0.service == "EchoService" }, "\(board.notClosed)")
     #expect(await eventually(within: .seconds(10)) { load.snapshot.succeededSinceMark >= 5_000 })
 
     let restarted = try await EchoServerProcess.start(port: victim.port, standalone: true)
@@ -52,6 +54,7 @@ extension ServerProcessTests {
       await eventually(within: .seconds(4)) { governor.breakerStates.instances[instance] == .closed },
       "calls go back to it after the 1 s open period and a probe: \(governor.breakerStates.instances)")
     let closedAfter = back.duration(to: .now)
+    #expect(await eventually { !board.notClosed.contains { $0.instance == victim.address } }, "\(board.notClosed)")
     load.stop()
     await running
 

@@ -10,6 +10,7 @@ public struct GovernanceEvents: Sendable {
   /// The metric names, in one place.
   public enum Names {
     public static let breakerTransitions = "weaver_governance_breaker_transitions_total"
+    public static let breakerState = "weaver_governance_breaker_state"
     public static let rulesApplied = "weaver_governance_rules_applied_total"
     public static let rulesRejected = "weaver_governance_rules_rejected_total"
     public static let retries = "weaver_governance_retries_total"
@@ -21,6 +22,7 @@ public struct GovernanceEvents: Sendable {
     /// Help text for each (the Prometheus exposition's `# HELP`).
     public static let help: [String: String] = [
       breakerTransitions: "Circuit breaker state changes, by service, target state, method or instance.",
+      breakerState: "Circuit breaker state (0 closed or disabled, 1 half-open, 2 open, 3 forced open), by service, method or instance.",
       rulesApplied: "Rule sets applied, by service.",
       rulesRejected: "Rule sets rejected (the rules in force stayed), by service.",
       retries: "Attempts retried (or hedged), by service, method and the failure's code.",
@@ -32,11 +34,14 @@ public struct GovernanceEvents: Sendable {
   }
 
   public var logger: Logger
+  /// Where breakers' states are kept for snapshots.
+  public var breakers: BreakerBoard
   /// Events that can happen on every call in a storm are logged at most once a second.
   private let throttle = LogThrottle()
 
-  public init(logger: Logger = Logger(label: "cloudweaver.governance")) {
+  public init(logger: Logger = Logger(label: "cloudweaver.governance"), breakers: BreakerBoard = .shared) {
     self.logger = logger
+    self.breakers = breakers
   }
 
   func breakerTransition(service: String, method: String?, instance: Instance?, from: String, to: String, reason: String) {
@@ -44,6 +49,9 @@ public struct GovernanceEvents: Sendable {
     if let method { dimensions.append(("method", method)) }
     if let instance { dimensions.append(("instance", instance.address)) }
     Counter(label: Names.breakerTransitions, dimensions: dimensions).increment()
+    let stateValue = ["halfOpen": 1, "open": 2, "forcedOpen": 3][to] ?? 0
+    Gauge(label: Names.breakerState, dimensions: dimensions.filter { $0.0 != "to" }).record(stateValue)
+    breakers.note(service: service, method: method, instance: instance?.address, state: to)
     let scope = instance.map { "instance \($0.address) of \(service)" } ?? "\(service).\(method ?? "*")"
     logger.notice("circuit breaker \(from) → \(to)", metadata: ["scope": "\(scope)", "reason": "\(reason)"])
   }

@@ -87,6 +87,9 @@ public final class ThriftClient: ThriftClientChannel, Service, Sendable {
     pools.close()
   }
 
+  /// What the client's connections moved and did, over all instances.
+  public var transportStatistics: TransportStatistics { pools.statistics }
+
   /// Open connections, over all instances.
   public var connectionCount: Int { pools.all.reduce(0) { $0 + $1.connectionCount } }
 

@@ -31,6 +31,7 @@ final class ThriftClientConnection: Sendable {
   /// shutting down (`crrst`).
   static func connect(
     to instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup,
+    statistics: TransportStatistics = TransportStatistics(),
     mayCloseWhenIdle: @escaping @Sendable (ThriftClientConnection) -> Bool = { _ in true },
     onServerDraining: @escaping @Sendable () -> Void = {}
   ) async throws -> ThriftClientConnection {
@@ -50,7 +51,7 @@ final class ThriftClientConnection: Sendable {
             let hostname = configuration.tls?.serverHostname ?? instance.host
             try handlers.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: hostname.first?.isLetter == true ? hostname : nil))
           }
-          try handlers.addHandler(ThriftClientConnectionHandler(configuration: configuration))
+          try handlers.addHandler(ThriftClientConnectionHandler(configuration: configuration, statistics: statistics))
         }
       }
     do {

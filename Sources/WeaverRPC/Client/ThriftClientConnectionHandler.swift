@@ -33,7 +33,8 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
   private var closedError: RPCError?
   /// The server said it answered every call it read and reads no more.
   private var drainedByServer = false
-  private let writer = CoalescedFrameWriter()
+  private let writer: CoalescedFrameWriter
+  private let statistics: TransportStatistics
   /// Called when the server says not to reuse the connection (`crrst`).
   var onConnectionReset: (@Sendable () -> Void)?
   /// Asked when the connection has been idle for the idle timeout: false keeps it open.
@@ -42,7 +43,9 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
     set { idleTimer.mayClose = newValue }
   }
 
-  init(configuration: ThriftClientConfiguration) {
+  init(configuration: ThriftClientConfiguration, statistics: TransportStatistics) {
+    self.statistics = statistics
+    self.writer = CoalescedFrameWriter(statistics: statistics)
     self.limits = configuration.protocolLimits
     self.reader = ThriftFrameReader(
       transport: configuration.transport, maxFrameSize: configuration.maxFrameSize, limits: configuration.protocolLimits)
@@ -110,7 +113,9 @@ final class ThriftClientConnectionHandler: ChannelDuplexHandler, RemovableChanne
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     idleTimer.touch()
-    reader.append(unwrapInboundIn(data))
+    let bytes = unwrapInboundIn(data)
+    statistics.received(bytes.readableBytes)
+    reader.append(bytes)
     do {
       while let frame = try reader.next() {
         try deliver(frame)

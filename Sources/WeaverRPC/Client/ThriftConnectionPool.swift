@@ -18,6 +18,7 @@ final class ThriftConnectionPool: Sendable {
   let instance: Instance
   private let configuration: ThriftClientConfiguration
   private let group: any EventLoopGroup
+  private let statistics: TransportStatistics
   private let state = Mutex(State())
 
   private struct State {
@@ -43,7 +44,8 @@ final class ThriftConnectionPool: Sendable {
     case fail(RPCError)
   }
 
-  init(instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup) {
+  init(instance: Instance, configuration: ThriftClientConfiguration, group: any EventLoopGroup, statistics: TransportStatistics) {
+    self.statistics = statistics
     self.instance = instance
     self.configuration = configuration
     self.group = group
@@ -64,6 +66,7 @@ final class ThriftConnectionPool: Sendable {
       case .connect:
         return try await connect()
       case .wait(let generation):
+        statistics.waited()
         try await waitForCapacity(after: generation, deadline: deadline)
       case .fail(let error):
         changed { _ in }  // calls waiting behind this one fail fast too
@@ -75,11 +78,12 @@ final class ThriftConnectionPool: Sendable {
   private func connect() async throws -> ThriftClientConnection {
     do {
       let connection = try await ThriftClientConnection.connect(
-        to: instance, configuration: configuration, group: group,
+        to: instance, configuration: configuration, group: group, statistics: statistics,
         mayCloseWhenIdle: { [weak self] connection in self?.letGoIdle(connection) ?? true },
         onServerDraining: { [weak self] in self?.serverDraining() })
       connection.channel.closeFuture.whenComplete { [weak self] _ in self?.remove(connection) }
       connection.inFlight.wrappingAdd(1, ordering: .relaxed)
+      statistics.opened()
       changed { state in
         state.connecting -= 1
         state.connections.append(connection)
@@ -87,6 +91,7 @@ final class ThriftConnectionPool: Sendable {
       }
       return connection
     } catch {
+      statistics.refused()
       let failure = error as? RPCError ?? RPCError(.connectFailed, "cannot connect to \(instance): \(error)")
       // Every call waiting for this connection decides again, and fails fast while backing off.
       changed { state in

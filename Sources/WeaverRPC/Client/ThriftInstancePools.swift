@@ -14,6 +14,9 @@ final class ThriftInstancePools: Sendable {
     var closed = false
   }
 
+  /// What every pool's connections moved and did.
+  let statistics = TransportStatistics()
+
   init(configuration: ThriftClientConfiguration, group: any EventLoopGroup) {
     self.configuration = configuration
     self.group = group
@@ -35,7 +38,7 @@ final class ThriftInstancePools: Sendable {
     try state.withLock { state throws(RPCError) -> ThriftConnectionPool in
       guard !state.closed else { throw RPCError(.unavailable, "the client is closed") }
       if let pool = state.pools[instance] { return pool }
-      let pool = ThriftConnectionPool(instance: instance, configuration: configuration, group: group)
+      let pool = ThriftConnectionPool(instance: instance, configuration: configuration, group: group, statistics: statistics)
       state.pools[instance] = pool
       return pool
     }

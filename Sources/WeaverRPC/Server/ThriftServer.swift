@@ -31,6 +31,8 @@ public final class ThriftServer: Service, Sendable {
   private let logger: Logger
   private let state = Mutex(State())
   private let callsInFlight: CallsInFlightLimit
+  /// What the server's connections moved and did.
+  public let transportStatistics = TransportStatistics()
   /// One warning a second at most about refused connections, with a count of the rest.
   private let refusals = RateLimitedWarning(interval: .seconds(1))
 
@@ -141,6 +143,7 @@ public final class ThriftServer: Service, Sendable {
       return (true, state.draining)
     }
     guard admitted else {
+      transportStatistics.refused()
       refusals.record { suppressed in
         var metadata: Logger.Metadata = ["limit": "\(limits.maxConnections)"]
         if suppressed > 0 { metadata["refusedSinceLastWarning"] = "\(suppressed)" }
@@ -149,6 +152,7 @@ public final class ThriftServer: Service, Sendable {
       channel.close(promise: nil)
       throw RPCError(.overloaded, "connection limit of \(limits.maxConnections) reached")
     }
+    transportStatistics.opened()
     channel.closeFuture.whenComplete { _ in
       self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
     }
@@ -157,7 +161,7 @@ public final class ThriftServer: Service, Sendable {
     try handlers.addHandler(
       ThriftServerConnectionHandler(
         router: router, admission: callsInFlight, connection: connection, limits: limits,
-        closeLinger: configuration.closeLinger, logger: logger))
+        closeLinger: configuration.closeLinger, statistics: transportStatistics, logger: logger))
     if draining { connection.beginClosing() }
   }
 

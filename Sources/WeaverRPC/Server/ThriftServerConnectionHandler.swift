@@ -51,7 +51,8 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   var orderedCallRunning = false
   let maxWaitingBytes: Int
   var readHeld = false
-  let writer = CoalescedFrameWriter()
+  let writer: CoalescedFrameWriter
+  let statistics: TransportStatistics
   let backpressure: OutboundBackpressure
   let closeLinger: TimeAmount
   /// Where the connection is in a graceful shutdown (ThriftServerConnectionHandler+Drain).
@@ -60,8 +61,10 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   init(
     router: ThriftCallRouter, admission: CallsInFlightLimit, connection: ThriftServerConnection,
-    limits: ThriftServerConfiguration.Limits, closeLinger: Duration, logger: Logger
+    limits: ThriftServerConfiguration.Limits, closeLinger: Duration, statistics: TransportStatistics, logger: Logger
   ) {
+    self.statistics = statistics
+    self.writer = CoalescedFrameWriter(statistics: statistics)
     self.router = router
     self.admission = admission
     self.connection = connection
@@ -95,7 +98,9 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     idleTimer.touch()
     guard drain != .lingering else { return }  // the client was told: nothing read now is processed
-    reader.append(unwrapInboundIn(data))
+    let bytes = unwrapInboundIn(data)
+    statistics.received(bytes.readableBytes)
+    reader.append(bytes)
     do {
       while let frame = try reader.next() {
         partialFrameTimer?.cancel()

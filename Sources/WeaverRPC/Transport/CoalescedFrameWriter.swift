@@ -5,6 +5,11 @@ import NIOCore
 /// (or requests) made together leave in one `writev`. Used on the channel's event loop only.
 final class CoalescedFrameWriter {
   private var flushScheduled = false
+  private let statistics: TransportStatistics
+
+  init(statistics: TransportStatistics) {
+    self.statistics = statistics
+  }
 
   /// Frames `frame` and writes it; `promise` completes when it is written. Without
   /// `coalescing` it is flushed at once (a connection that has one frame at a time).
@@ -12,6 +17,7 @@ final class CoalescedFrameWriter {
     _ frame: ThriftFrame, to context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, coalescing: Bool = true
   ) throws(ThriftFrameError) {
     let (first, second) = try ThriftFrameCodec.encodeForWriting(frame, allocator: context.channel.allocator)
+    statistics.sent(first.readableBytes + (second?.readableBytes ?? 0))
     if let second {
       context.write(NIOAny(first), promise: nil)
       context.write(NIOAny(second), promise: promise)

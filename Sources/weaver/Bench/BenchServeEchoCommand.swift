@@ -15,6 +15,7 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   )
 
   @OptionGroup var serving: ServingOptions
+  @OptionGroup(title: "Telemetry") var telemetry: TelemetryOptions
 
   @Option(help: "Event loop threads (default: one per core).")
   var threads: Int?
@@ -32,20 +33,24 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   func run() async throws {
     let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
     serving.prepareProcess()
+    let processTelemetry = try telemetry.start(serviceName: "weaver-bench-echo", logLevel: serving.logLevel)
     let logger = serving.logger(label: "weaver.bench.echo")
     var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: .seconds(2))
+    configuration.middlewares = processTelemetry.serverMiddlewares
     configuration.limits.partialFrameTimeout = partialFrameTimeout.duration
     var following: Task<Void, any Error>?
     if let rules {
       let store = RuleStore(service: "EchoService", sources: [RuleFileWatcher(path: rules)])
       configuration.middlewares.append(ServerGovernor(rules: store).middleware)
       following = Task { try await store.run() }
+      processTelemetry.watch(store)
     }
     defer { following?.cancel() }
     let server = ThriftServer(
       serving: [EchoBenchService.thriftService], configuration: configuration, eventLoopGroup: group, logger: logger)
+    processTelemetry.watch(server, as: "echo")
     do {
-      try await server.runUntilSignalled(logger: logger) { address in
+      try await server.runUntilSignalled(logger: logger, alongside: processTelemetry.services) { address in
         // Unbuffered, so a script reading our output sees it at once.
         FileHandle.standardOutput.write(Data("listening on \(address.hostAndPort)\n".utf8))
       }

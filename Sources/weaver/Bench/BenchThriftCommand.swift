@@ -1,4 +1,5 @@
 import ArgumentParser
+import WeaverCore
 import Foundation
 import NIOPosix
 import WeaverBench
@@ -63,6 +64,8 @@ struct BenchThriftCommand: AsyncParsableCommand {
   @Flag(help: "No progress line.")
   var quiet = false
 
+  @OptionGroup(title: "Telemetry (to measure what it costs)") var telemetry: TelemetryOptions
+
   private var plan: ThriftBenchPlan {
     var plan = ThriftBenchPlan(
       target: target, transport: transport, protocol: `protocol`.id, connections: connections,
@@ -89,7 +92,13 @@ struct BenchThriftCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    let processTelemetry = try telemetry.start(serviceName: "weaver-bench", logLevel: .warning)
+    try await processTelemetry.run { try await measure(middlewares: processTelemetry.clientMiddlewares) }
+  }
+
+  private func measure(middlewares: [any ClientMiddleware]) async throws {
     var plan = self.plan
+    plan.middlewares = middlewares
     if let rules {
       do {
         plan.rules = try RulesFile.load(rules)

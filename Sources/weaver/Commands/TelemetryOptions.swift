@@ -6,6 +6,7 @@ import Prometheus
 import ServiceLifecycle
 import WeaverAdmin
 import WeaverCore
+import WeaverGovernance
 import WeaverOTel
 import WeaverRPC
 import WeaverTelemetry
@@ -64,14 +65,24 @@ struct TelemetryOptions: ParsableArguments {
         return console
       }, metadataProvider: .weaverCall)
     }
+    telemetry.measuring = registry != nil || exporting
+    if telemetry.measuring {
+      // Made after the metrics system is bootstrapped: it reports through it.
+      let transport = TransportMetricsReporter()
+      telemetry.transport = transport
+      telemetry.services.append(transport)
+    }
     if let registry, let adminPort {
       let host = adminHost
+      let sources = RuntimeSnapshotSources()
+      telemetry.snapshot = sources
+      let transport = telemetry.transport
       telemetry.services.append(
         AdminServer(
-          configuration: .init(host: host, port: adminPort), registry: registry,
+          configuration: .init(host: host, port: adminPort), registry: registry, snapshot: sources,
+          beforeScrape: { transport?.report() },
           onListening: { address in DemoOutput.line("admin endpoint on http://\(host):\(address.port ?? adminPort)") }))
     }
-    telemetry.measuring = registry != nil || exporting
     return telemetry
   }
 }
@@ -86,6 +97,10 @@ struct ProcessTelemetry {
   /// Whether metrics go anywhere.
   var measuring = false
   var services: [any Service] = []
+  /// Reports watched servers' and clients' transport figures as metrics (when measuring).
+  var transport: TransportMetricsReporter?
+  /// What the admin endpoint's `/debug/snapshot` is taken from (when it is on).
+  var snapshot: RuntimeSnapshotSources?
 
   init(serviceName: String, exporting: Bool) {
     self.serviceName = serviceName
@@ -94,10 +109,29 @@ struct ProcessTelemetry {
 
   var serverMiddlewares: [any ServerMiddleware] {
     (exporting ? [TracingServerMiddleware()] : []) + (measuring ? [MetricsServerMiddleware()] : [])
+      + (snapshot.map { [CallStatisticsServerMiddleware($0.calls)] } ?? [])
   }
 
   var clientMiddlewares: [any ClientMiddleware] {
     (exporting ? [TracingClientMiddleware()] : []) + (measuring ? [MetricsClientMiddleware()] : [])
+      + (snapshot.map { [CallStatisticsClientMiddleware($0.calls)] } ?? [])
+  }
+
+  /// Puts `server`'s transport figures in the metrics and the snapshot, as `name`.
+  func watch(_ server: ThriftServer, as name: String) {
+    transport?.watch(server, as: name)
+    snapshot?.watch(server, as: name)
+  }
+
+  /// Puts `client`'s transport figures in the metrics and the snapshot, as `name`.
+  func watch(_ client: ThriftClient, as name: String) {
+    transport?.watch(client, as: name)
+    snapshot?.watch(client, as: name)
+  }
+
+  /// Puts `rules`' version in the snapshot.
+  func watch(_ rules: RuleStore) {
+    snapshot?.watch(rules)
   }
 
   /// Runs `body` with the telemetry services running, then shuts them down gracefully

@@ -37,6 +37,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         host: serving.host, port: serving.port, drainTimeout: .seconds(2),
         middlewares: processTelemetry.serverMiddlewares + [printer]),
       logger: logger)
+    processTelemetry.watch(server, as: processTelemetry.serviceName)
+    if let upstreamClient { processTelemetry.watch(upstreamClient, as: "upstream") }
     do {
       try await server.runUntilSignalled(logger: logger, alongside: processTelemetry.services) { address in
         DemoOutput.line("listening on \(address.hostAndPort)")
