@@ -109,7 +109,7 @@ import WeaverThrift
       defer { back.close() }
       let front = ForwardingSecond(back: InteropService.Client(channel: back))
       try await withServer([SecondService.service(front)]) { _, frontPort in
-        let client = try ThriftClient(addresses: ["127.0.0.1:\(frontPort)"], configuration: ThriftClientConfiguration(rpcTimeout: .seconds(3)))
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(frontPort)"], configuration: ThriftClientConfiguration(rpcTimeout: .seconds(30)))
         defer { client.close() }
         let seenAtBack = try await CallContext.with(metadata: Metadata(transient: ["hop": "1"], persistent: ["release": "canary"])) {
           try await SecondService.Client(channel: client).second(text: "x")

@@ -20,10 +20,13 @@ import WeaverTelemetry
     }
   }
 
+  /// A traced client. The deadline is generous: these tests check spans, not timing, and
+  /// a two-hop call at the suite's busy start on two cores has taken over 5 s.
   static func client(_ port: Int, _ transport: ThriftTransport, _ tracer: InMemoryTracer) throws -> ThriftClient {
     try ThriftClient(
       addresses: ["127.0.0.1:\(port)"],
-      configuration: ThriftClientConfiguration(transport: transport, callerName: "tracing-test", middlewares: [TracingClientMiddleware(tracer: tracer)]))
+      configuration: ThriftClientConfiguration(
+        transport: transport, rpcTimeout: .seconds(30), callerName: "tracing-test", middlewares: [TracingClientMiddleware(tracer: tracer)]))
   }
 
   @Test(arguments: [ThriftTransport.ttheader, .theader])
