@@ -12,8 +12,12 @@ import WeaverThrift
     (.framed, .binary), (.framed, .compact), (.buffered, .binary), (.buffered, .compact),
   ]
 
+  /// A client whose calls may take 60 s and whose connects 10 s (tests of deadlines set
+  /// their own): with both cores busy, a held call waiting behind 20 others has taken over
+  /// the default 5 s, and a loopback connect over the default 1 s.
   func client(_ port: Int, _ transport: ThriftTransport, _ protocol: ThriftProtocolID, configure: (inout ThriftClientConfiguration) -> Void = { _ in }) throws -> ThriftClient {
-    var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)
+    var configuration = ThriftClientConfiguration(
+      transport: transport, protocol: `protocol`, connectTimeout: .seconds(10), rpcTimeout: .seconds(60))
     configure(&configuration)
     return try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
   }
@@ -45,7 +49,7 @@ import WeaverThrift
       defer { client.close() }
       let interop = InteropService.Client(channel: client)
       // The held call is sent first and answered last, on the same connection.
-      let held = Task { try await interop.slow(millis: -1) }
+      let held = handler.gate.hold { try await interop.slow(millis: -1) }
       await handler.gate.waitForArrivals(1)
       let sums = try await withThrowingTaskGroup(of: Int64.self) { group in
         for index in 0..<20 { group.addTask { try await interop.add(a: Int64(index), b: 1) } }

@@ -75,7 +75,7 @@ import WeaverThrift
     try await withServer(interopServices(handler)) { _, port in
       let (client, interop) = try interop(port: port)
       defer { client.close() }
-      let call = Task { try await interop.slow(millis: 5000) }
+      let call = handler.gate.hold { try await interop.slow(millis: 5000) }
       await handler.gate.waitForArrivals(1)
       call.cancel()
       let result = await call.result
@@ -91,7 +91,7 @@ import WeaverThrift
       let port = try await server.localAddress.port!
       let (midClient, midInterop) = try interop(port: port)
       defer { midClient.close() }
-      let call = Task { try await midInterop.slow(millis: 5000) }
+      let call = handler.gate.hold { try await midInterop.slow(millis: 5000) }
       await handler.gate.waitForArrivals(1)
       group.cancelAll()  // the server goes away, closing its connections
       let result = await call.result
@@ -121,7 +121,7 @@ import WeaverThrift
     try await withServer(interopServices(handler), configuration: configuration) { _, port in
       let (client, interop) = try interop(port: port)
       defer { client.close() }
-      let held = Task { try await interop.slow(millis: -1) }
+      let held = handler.gate.hold { try await interop.slow(millis: -1) }
       await handler.gate.waitForArrivals(1)
       #expect(await code { _ = try await interop.add(a: 1, b: 1) } == .overloaded)
       handler.gate.open()

@@ -51,7 +51,7 @@ import WeaverThrift
       let port = try await server.localAddress.port!
       let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
       defer { client.close() }
-      let held = Task { try await InteropService.Client(channel: client).slow(millis: -1) }
+      let held = handler.gate.hold { try await InteropService.Client(channel: client).slow(millis: -1) }
       await handler.gate.waitForArrivals(1)
       server.beginGracefulShutdown()
       server.beginGracefulShutdown()  // a second call changes nothing

@@ -8,6 +8,8 @@ final class TestGate: Sendable {
     var arrived = 0
     var passers: [CheckedContinuation<Void, Never>] = []
     var arrivalWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// A call meant to arrive failed before it did: nobody waits for arrivals any more.
+    var abandoned = false
   }
 
   private let state = Mutex(State())
@@ -39,7 +41,7 @@ final class TestGate: Sendable {
   func waitForArrivals(_ count: Int) async {
     await withCheckedContinuation { continuation in
       let arrivedAlready = state.withLock { state in
-        if state.arrived >= count { return true }
+        if state.arrived >= count || state.abandoned { return true }
         state.arrivalWatchers.append((count, continuation))
         return false
       }
@@ -55,5 +57,24 @@ final class TestGate: Sendable {
       return state.passers
     }
     for passer in passers { passer.resume() }
+  }
+
+  /// Starts `call`, meant to reach this gate. When it fails before arriving (a connect that
+  /// timed out on a loaded machine, say), waiting for arrivals ends, so the test goes on
+  /// and fails with the call's error when it reads the task instead of hanging.
+  func hold<Result: Sendable>(_ call: @escaping @Sendable () async throws -> Result) -> Task<Result, any Error> {
+    Task {
+      do {
+        return try await call()
+      } catch {
+        let watchers = state.withLock { state in
+          state.abandoned = true
+          defer { state.arrivalWatchers = [] }
+          return state.arrivalWatchers
+        }
+        for watcher in watchers { watcher.continuation.resume() }
+        throw error
+      }
+    }
   }
 }
