@@ -68,18 +68,8 @@ public final class RuntimeSnapshotSources: Sendable {
       for (index, loop) in loops.enumerated() {
         group.addTask {
           let submitted = ContinuousClock.now
-          let ran = loop.submit { ContinuousClock.now }
-          let outcome = await withTaskGroup(of: ContinuousClock.Instant?.self) { race in
-            race.addTask { try? await ran.get() }
-            race.addTask {
-              try? await Task.sleep(for: timeout)
-              return nil
-            }
-            let first = await race.next() ?? nil
-            race.cancelAll()
-            return first
-          }
-          return (index, outcome.map { submitted.duration(to: $0).milliseconds })
+          let ran = await Self.firstOf(loop.submit { ContinuousClock.now }, orNilAfter: timeout)
+          return (index, ran.map { submitted.duration(to: $0).milliseconds })
         }
       }
       var lags = [Double?](repeating: nil, count: loops.count)
@@ -87,6 +77,28 @@ public final class RuntimeSnapshotSources: Sendable {
       return lags
     }
   }
+
+  /// The future's value, or nil once `timeout` has passed. (A future's `get()` cannot be
+  /// cancelled, so racing it in a task group would still wait for a blocked loop.)
+  private static func firstOf<Value: Sendable>(_ future: EventLoopFuture<Value>, orNilAfter timeout: Duration) async -> Value? {
+    let answered = AnsweredFlag()
+    return await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+      let timer = Task {
+        try? await Task.sleep(for: timeout)
+        if !answered.value.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: nil) }
+      }
+      future.whenComplete { result in
+        timer.cancel()
+        if !answered.value.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: try? result.get()) }
+      }
+    }
+  }
+}
+
+/// Whether a one-shot continuation was resumed (an `Atomic` cannot be captured by the
+/// escaping closures that race to resume it).
+private final class AnsweredFlag: Sendable {
+  let value = Atomic<Bool>(false)
 }
 
 extension Duration {

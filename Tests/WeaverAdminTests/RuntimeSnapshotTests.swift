@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Testing
 import WeaverAdmin
 import WeaverTelemetry
@@ -46,5 +47,22 @@ import WeaverTestSupport
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 3)
     #expect(message.contains("weaver debug snapshot: cannot read http://127.0.0.1:1/debug/snapshot"), "\(message)")
+  }
+
+  /// A blocked event loop shows as stalled (nil) instead of holding the snapshot up: the
+  /// snapshot is what an operator reads when a loop is stuck.
+  @Test func aBlockedEventLoopIsReportedAsStalledNotWaitedFor() async throws {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let release = DispatchSemaphore(value: 0)
+    let blocked = DispatchSemaphore(value: 0)
+    group.next().execute {
+      blocked.signal()
+      release.wait()
+    }
+    try await ExternalTool.onOwnThread { blocked.wait() }
+    let snapshot = await RuntimeSnapshotSources(eventLoopGroup: group).take(loopTimeout: .milliseconds(100))
+    release.signal()
+    #expect(snapshot.eventLoopLagMilliseconds == [nil])
+    try await group.shutdownGracefully()
   }
 }

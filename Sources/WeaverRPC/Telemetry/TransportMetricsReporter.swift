@@ -52,12 +52,30 @@ public final class TransportMetricsReporter: Service, Sendable {
   private let watched = Mutex<[Watched]>([])
 
   private struct Watched {
-    var name: String
-    var isServer: Bool
     var statistics: TransportStatistics
     var openConnections: @Sendable () -> Int
+    var handles: Handles
     /// The counts last reported: counters go up by the difference.
     var reported = TransportStatistics.Counts(bytesReceived: 0, bytesSent: 0, connectionsOpened: 0, connectionsRefused: 0, poolWaits: 0)
+  }
+
+  /// One endpoint's metric handles, made once when it is watched.
+  private struct Handles {
+    var bytesReceived, bytesSent, connectionsOpened, connectionsRefused: Counter
+    var poolWaits: Counter?
+    var connections: Gauge
+
+    init(server: Bool, name: String, factory: any MetricsFactory) {
+      let dimensions = [("endpoint", name)]
+      func counter(_ label: String) -> Counter { Counter(label: label, dimensions: dimensions, factory: factory) }
+      typealias Names = TransportMetricNames
+      bytesReceived = counter(server ? Names.serverBytesReceived : Names.clientBytesReceived)
+      bytesSent = counter(server ? Names.serverBytesSent : Names.clientBytesSent)
+      connectionsOpened = counter(server ? Names.serverConnectionsOpened : Names.clientConnectionsOpened)
+      connectionsRefused = counter(server ? Names.serverConnectionsRefused : Names.clientConnectFailures)
+      poolWaits = server ? nil : counter(Names.clientPoolWaits)
+      connections = Gauge(label: server ? Names.serverConnections : Names.clientConnections, dimensions: dimensions, factory: factory)
+    }
   }
 
   /// Reports through `factory` (default: `MetricsSystem`'s) every `interval`.
@@ -68,46 +86,39 @@ public final class TransportMetricsReporter: Service, Sendable {
 
   /// Watches `server` under the name `name` (the metrics' `endpoint`).
   public func watch(_ server: ThriftServer, as name: String) {
+    let handles = Handles(server: true, name: name, factory: factory)
     watched.withLock {
-      $0.append(Watched(name: name, isServer: true, statistics: server.transportStatistics) { server.openConnections })
+      $0.append(Watched(statistics: server.transportStatistics, openConnections: { server.openConnections }, handles: handles))
     }
   }
 
   /// Watches `client` under the name `name` (the metrics' `endpoint`: the service it calls, say).
   public func watch(_ client: ThriftClient, as name: String) {
+    let handles = Handles(server: false, name: name, factory: factory)
     watched.withLock {
-      $0.append(Watched(name: name, isServer: false, statistics: client.transportStatistics) { client.connectionCount })
+      $0.append(Watched(statistics: client.transportStatistics, openConnections: { client.connectionCount }, handles: handles))
     }
   }
 
   /// Reports every watched figure now.
   public func report() {
-    let changes = watched.withLock { watched -> [(Watched, TransportStatistics.Counts, Int)] in
-      var changes: [(Watched, TransportStatistics.Counts, Int)] = []
+    let changes = watched.withLock { watched -> [(Watched, TransportStatistics.Counts)] in
+      var changes: [(Watched, TransportStatistics.Counts)] = []
       for index in watched.indices {
         let counts = watched[index].statistics.counts
-        changes.append((watched[index], counts, watched[index].openConnections()))
+        changes.append((watched[index], counts))
         watched[index].reported = counts
       }
       return changes
     }
-    for (item, counts, open) in changes {
-      let dimensions = [("endpoint", item.name)]
-      let names = item.isServer
-        ? (TransportMetricNames.serverBytesReceived, TransportMetricNames.serverBytesSent, TransportMetricNames.serverConnectionsOpened,
-           TransportMetricNames.serverConnectionsRefused, TransportMetricNames.serverConnections)
-        : (TransportMetricNames.clientBytesReceived, TransportMetricNames.clientBytesSent, TransportMetricNames.clientConnectionsOpened,
-           TransportMetricNames.clientConnectFailures, TransportMetricNames.clientConnections)
-      let before = item.reported
-      Counter(label: names.0, dimensions: dimensions, factory: factory).increment(by: counts.bytesReceived - before.bytesReceived)
-      Counter(label: names.1, dimensions: dimensions, factory: factory).increment(by: counts.bytesSent - before.bytesSent)
-      Counter(label: names.2, dimensions: dimensions, factory: factory).increment(by: counts.connectionsOpened - before.connectionsOpened)
-      Counter(label: names.3, dimensions: dimensions, factory: factory).increment(by: counts.connectionsRefused - before.connectionsRefused)
-      Gauge(label: names.4, dimensions: dimensions, factory: factory).record(open)
-      if !item.isServer {
-        Counter(label: TransportMetricNames.clientPoolWaits, dimensions: dimensions, factory: factory)
-          .increment(by: counts.poolWaits - before.poolWaits)
-      }
+    for (item, counts) in changes {
+      let before = item.reported, handles = item.handles
+      handles.bytesReceived.increment(by: counts.bytesReceived - before.bytesReceived)
+      handles.bytesSent.increment(by: counts.bytesSent - before.bytesSent)
+      handles.connectionsOpened.increment(by: counts.connectionsOpened - before.connectionsOpened)
+      handles.connectionsRefused.increment(by: counts.connectionsRefused - before.connectionsRefused)
+      handles.poolWaits?.increment(by: counts.poolWaits - before.poolWaits)
+      handles.connections.record(item.openConnections())
     }
   }
 
