@@ -114,36 +114,56 @@ public final class ControlPlaneClient: Sendable {
 
   /// Sends one request, trying each replica once from the last that answered; decodes a
   /// 2xx answer as `T` (nothing for 204) and turns anything else into a typed error.
+  ///
+  /// When every replica refused the connection, it tries them all once more: the HTTP
+  /// client fails every request waiting for a connection when that connection's attempt
+  /// fails, so a request made just after a replica came back can carry the refusal of an
+  /// attempt made while it was down. A refused connect never sent the request, so sending
+  /// it again is safe for every method.
   func send<T: Decodable>(
     _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Empty>.none, as: T.Type, timeout: Duration? = nil
   ) async throws(ControlPlaneError) -> T {
     let servers = configuration.servers
-    let start = current.load(ordering: .relaxed)
     var failures: [String] = []
-    for attempt in 0..<servers.count {
-      let index = (start + attempt) % servers.count
-      var request = HTTPClientRequest(url: servers[index] + path)
-      request.method = method
-      request.headers.add(name: "Accept", value: "application/json")
-      if let token = configuration.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-      if let body {
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data()))
+    for pass in 0..<2 {
+      let start = current.load(ordering: .relaxed)
+      var allRefused = true
+      for attempt in 0..<servers.count {
+        let index = (start + attempt) % servers.count
+        var request = HTTPClientRequest(url: servers[index] + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let token = configuration.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+          request.headers.add(name: "Content-Type", value: "application/json")
+          request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data()))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+          let limit = timeout ?? configuration.requestTimeout
+          response = try await http.execute(request, timeout: .nanoseconds(Int64((limit / .nanoseconds(1)).rounded())))
+          bytes = try await response.body.collect(upTo: 16 << 20)
+        } catch {
+          failures.append("\(servers[index])\(pass > 0 ? " (again)" : ""): \(error)")
+          allRefused = allRefused && Self.connectionWasRefused(error)
+          continue
+        }
+        current.store(index, ordering: .relaxed)
+        return try Self.decode(response.status, bytes, as: T.self)
       }
-      let response: HTTPClientResponse
-      let bytes: ByteBuffer
-      do {
-        let limit = timeout ?? configuration.requestTimeout
-        response = try await http.execute(request, timeout: .nanoseconds(Int64((limit / .nanoseconds(1)).rounded())))
-        bytes = try await response.body.collect(upTo: 16 << 20)
-      } catch {
-        failures.append("\(servers[index]): \(error)")
-        continue
-      }
-      current.store(index, ordering: .relaxed)
-      return try Self.decode(response.status, bytes, as: T.self)
+      if !allRefused { break }
     }
     throw .unreachable(failures.joined(separator: "; "))
+  }
+
+  /// Whether `error` is a refused TCP connect: the request never left this process.
+  static func connectionWasRefused(_ error: any Error) -> Bool {
+    if let error = error as? NIOConnectionError {
+      return !error.connectionErrors.isEmpty && error.connectionErrors.allSatisfy { connectionWasRefused($0.error) }
+    }
+    if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }
+    return false
   }
 
   static func decode<T: Decodable>(_ status: HTTPResponseStatus, _ bytes: ByteBuffer, as: T.Type) throws(ControlPlaneError) -> T {

@@ -142,6 +142,27 @@ import WeaverStore
     let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:1", "http://127.0.0.1:2"]))
     let error = await #expect(throws: ControlPlaneError.self) { _ = try await client.services() }
     #expect(error?.description.contains("127.0.0.1:1") == true && error?.description.contains("127.0.0.1:2") == true, "each replica's reason")
+    // A refused connect never sent the request, and the HTTP client fails every request
+    // queued behind a refused attempt: all replicas are tried a second time.
+    #expect(error?.description.contains("127.0.0.1:1 (again)") == true && error?.description.contains("127.0.0.1:2 (again)") == true, "\(error?.description ?? "")")
+  }
+
+  /// A replica that answers (even with an error) or times out is not tried a second time:
+  /// only refused connects are, since only they surely never sent the request.
+  @Test func onlyRefusedConnectsAreTriedAgain() async throws {
+    try await TemporaryStore.with { store in
+      try await Self.withServer(store: store) { _, port in
+        let client = ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:1", "http://127.0.0.1:\(port)"]))
+        let error = await #expect(throws: ControlPlaneError.self) {
+          _ = try await client.register(service: "Feed", InstanceRegistration(host: "h", port: 0))
+        }
+        #expect(error?.description.contains("port must be in 1…65535") == true, "\(error?.description ?? "")")
+        let refused = await #expect(throws: ControlPlaneError.self) {
+          _ = try await ControlPlaneClient(configuration: .init(servers: ["http://127.0.0.1:1"])).services()
+        }
+        #expect(refused?.description.components(separatedBy: "127.0.0.1:1").count == 3, "one first try and one second: \(refused?.description ?? "")")
+      }
+    }
   }
 
   @Test func aRefusedRegistrationIsNotRetried() async throws {
