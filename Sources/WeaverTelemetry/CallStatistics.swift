@@ -36,7 +36,17 @@ public final class CallStatistics: Sendable {
     var windowStart: ContinuousClock.Instant
   }
 
-  private let series = Mutex<[Key: Series]>([:])
+  /// One method's figures on one side, under their own lock: calls to different methods
+  /// never wait for each other, and a middleware looks its method up once per call.
+  final class MethodCalls: Sendable {
+    let series: Mutex<Series>
+
+    init(windowStart: ContinuousClock.Instant) {
+      series = Mutex(Series(windowStart: windowStart))
+    }
+  }
+
+  private let methods = Mutex<[Key: MethodCalls]>([:])
   private let window: Duration
   private let now: @Sendable () -> ContinuousClock.Instant
 
@@ -46,43 +56,51 @@ public final class CallStatistics: Sendable {
     self.now = now
   }
 
-  func started(_ key: Key) {
-    let now = self.now()
-    series.withLock { series in
-      series[key, default: Series(windowStart: now)].inFlight += 1
+  /// The figures of `context`'s method on `side`, made the first time it is asked for.
+  func calls(_ side: Side, _ context: CallContext) -> MethodCalls {
+    let key = Key(side: side, service: context.service, method: context.method)
+    if let calls = methods.withLock({ $0[key] }) { return calls }
+    let made = MethodCalls(windowStart: now())
+    return methods.withLock { methods in
+      if let calls = methods[key] { return calls }
+      methods[key] = made
+      return made
     }
   }
 
-  func finished(_ key: Key, after duration: Duration) {
+  func started(_ calls: MethodCalls) {
+    calls.series.withLock { $0.inFlight += 1 }
+  }
+
+  func finished(_ calls: MethodCalls, after duration: Duration) {
     let now = self.now()
-    series.withLock { series in
-      series[key, default: Series(windowStart: now)].finish(after: duration, at: now, window: window)
-    }
+    let window = self.window
+    calls.series.withLock { $0.finish(after: duration, at: now, window: window) }
   }
 
   /// Every method's figures, busiest (by p99) first.
   public var figures: [Figures] {
     let now = self.now()
     let window = self.window
-    return series.withLock { series in
-      series.map { key, value in
-        var value = value
-        value.rotate(at: now, window: window)
-        var recent = value.current
-        recent.add(value.previous)
-        return Figures(
-          side: key.side, service: key.service, method: key.method, inFlight: value.inFlight, calls: recent.total,
-          p50Milliseconds: recent.quantile(0.5).map { Double($0) / 1000 }, p99Milliseconds: recent.quantile(0.99).map { Double($0) / 1000 })
+    return methods.withLock { $0 }.map { key, calls in
+      let value = calls.series.withLock { series in
+        series.rotate(at: now, window: window)
+        return series
       }
+      var recent = value.current
+      recent.add(value.previous)
+      return Figures(
+        side: key.side, service: key.service, method: key.method, inFlight: value.inFlight, calls: recent.total,
+        p50Milliseconds: recent.quantile(0.5).map { Double($0) / 1000 }, p99Milliseconds: recent.quantile(0.99).map { Double($0) / 1000 })
     }.sorted { ($0.p99Milliseconds ?? -1, $0.calls) > ($1.p99Milliseconds ?? -1, $1.calls) }
   }
 
   /// Times `body` as a call of `context`'s method on `side`.
   func measure<Response>(_ side: Side, _ context: CallContext, _ body: () async throws -> Response) async rethrows -> Response {
-    let key = Key(side: side, service: context.service, method: context.method)
+    let calls = calls(side, context)
     let start = ContinuousClock.now
-    started(key)
-    defer { finished(key, after: start.duration(to: .now)) }
+    started(calls)
+    defer { finished(calls, after: start.duration(to: .now)) }
     return try await body()
   }
 }

@@ -24,75 +24,107 @@ public enum RPCMetricNames {
   ]
 }
 
-/// One side's metric handles, made once per (service, method[, outcome, code]) and kept:
-/// swift-metrics handles are not free to make on every call. Cardinality is bounded by the
-/// IDL's methods and the outcome codes.
+/// One side's metric handles, made once per (service, method) and kept: making a handle
+/// in a backend such as swift-prometheus means validating its name and looking it up by
+/// labels, far too slow for every call. A call looks its method up once and finds
+/// everything it records there (and, when given, the method's ``CallStatistics``).
+/// Cardinality is bounded by the IDL's methods and the outcome codes.
 final class RPCMetricHandles: Sendable {
   let durationName: String
   let inFlightName: String
   let factory: any MetricsFactory
-  private let timers = Mutex<[Series: Timer]>([:])
-  private let meters = Mutex<[Series: Meter]>([:])
+  let statistics: (CallStatistics, CallStatistics.Side)?
+  private let methods = Mutex<[Method: MethodHandles]>([:])
 
-  /// One series' labels (strings shared with the context: no allocation per call).
-  struct Series: Hashable {
+  struct Method: Hashable {
     var service: String
     var method: String
-    var outcome = ""
-    var code = ""
   }
 
-  init(durationName: String, inFlightName: String, factory: any MetricsFactory) {
+  /// What one method's calls record into.
+  final class MethodHandles: Sendable {
+    let inFlight: Meter
+    let success: Timer
+    let declared: Timer
+    private let failures = Mutex<[String: Timer]>([:])
+    let calls: CallStatistics.MethodCalls?
+    private let makeTimer: @Sendable (_ outcome: String, _ code: String) -> Timer
+
+    init(_ handles: RPCMetricHandles, _ context: CallContext) {
+      let (service, method, name, factory) = (context.service, context.method, handles.durationName, handles.factory)
+      makeTimer = { outcome, code in
+        Timer(label: name, dimensions: [("service", service), ("method", method), ("outcome", outcome), ("code", code)], factory: factory)
+      }
+      inFlight = Meter(label: handles.inFlightName, dimensions: [("service", service), ("method", method)], factory: factory)
+      success = makeTimer("success", "none")
+      declared = makeTimer("declared", "none")
+      calls = handles.statistics.map { statistics, side in statistics.calls(side, context) }
+    }
+
+    func duration(_ outcome: CallOutcome) -> Timer {
+      switch outcome {
+      case .success: return success
+      case .declaredError: return declared
+      case .failure(let code):
+        let name = code.name
+        if let timer = failures.withLock({ $0[name] }) { return timer }
+        let made = makeTimer("failure", name)
+        return failures.withLock { failures in
+          if let timer = failures[name] { return timer }
+          failures[name] = made
+          return made
+        }
+      }
+    }
+  }
+
+  init(durationName: String, inFlightName: String, factory: any MetricsFactory, statistics: (CallStatistics, CallStatistics.Side)? = nil) {
     self.durationName = durationName
     self.inFlightName = inFlightName
     self.factory = factory
+    self.statistics = statistics
   }
 
-  func inFlight(_ context: CallContext) -> Meter {
-    let key = Series(service: context.service, method: context.method)
-    if let meter = meters.withLock({ $0[key] }) { return meter }
-    let meter = Meter(label: inFlightName, dimensions: [("service", context.service), ("method", context.method)], factory: factory)
-    return meters.withLock { $0[key, default: meter] }
-  }
-
-  func duration(_ context: CallContext, _ outcome: CallOutcome) -> Timer {
-    let (name, code) = Self.labels(outcome)
-    let key = Series(service: context.service, method: context.method, outcome: name, code: code)
-    if let timer = timers.withLock({ $0[key] }) { return timer }
-    let timer = Timer(
-      label: durationName,
-      dimensions: [("service", context.service), ("method", context.method), ("outcome", name), ("code", code)], factory: factory)
-    return timers.withLock { $0[key, default: timer] }
+  func handles(_ context: CallContext) -> MethodHandles {
+    let key = Method(service: context.service, method: context.method)
+    if let handles = methods.withLock({ $0[key] }) { return handles }
+    let made = MethodHandles(self, context)
+    return methods.withLock { methods in
+      if let handles = methods[key] { return handles }
+      methods[key] = made
+      return made
+    }
   }
 
   /// Runs `body` counted in flight and timed by how it ended.
   func measure<Response: Sendable>(_ context: CallContext, _ body: () async throws -> Response) async throws -> Response {
-    let inFlight = inFlight(context)
-    inFlight.increment()
-    defer { inFlight.decrement() }
+    let handles = handles(context)
+    handles.inFlight.increment()
+    if let calls = handles.calls { statistics?.0.started(calls) }
     let start = ContinuousClock.now
+    let outcome: CallOutcome
+    let response: Response
     do {
-      let response = try await body()
-      let outcome = (response as? any OutcomeReporting)?.outcome ?? .success
-      duration(context, outcome).recordNanoseconds(Self.nanoseconds(since: start))
-      return response
+      response = try await body()
+      outcome = (response as? any OutcomeReporting)?.outcome ?? .success
     } catch {
-      duration(context, CallOutcome(error: error)).recordNanoseconds(Self.nanoseconds(since: start))
+      finish(handles, CallOutcome(error: error), since: start)
       throw error
     }
+    finish(handles, outcome, since: start)
+    return response
   }
 
-  static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
-    let elapsed = start.duration(to: .now).components
-    return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
+  private func finish(_ handles: MethodHandles, _ outcome: CallOutcome, since start: ContinuousClock.Instant) {
+    let elapsed = start.duration(to: .now)
+    handles.duration(outcome).recordNanoseconds(Self.nanoseconds(elapsed))
+    if let calls = handles.calls { statistics?.0.finished(calls, after: elapsed) }
+    handles.inFlight.decrement()
   }
 
-  static func labels(_ outcome: CallOutcome) -> (String, String) {
-    switch outcome {
-    case .success: ("success", "none")
-    case .declaredError: ("declared", "none")
-    case .failure(let code): ("failure", code.name)
-    }
+  static func nanoseconds(_ elapsed: Duration) -> Int64 {
+    let components = elapsed.components
+    return components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
   }
 }
 
@@ -102,10 +134,13 @@ final class RPCMetricHandles: Sendable {
 public struct MetricsClientMiddleware: ClientMiddleware {
   let handles: RPCMetricHandles
 
-  /// Metrics made by `factory` (default: the one bootstrapped in `MetricsSystem`).
-  public init(factory: (any MetricsFactory)? = nil) {
+  /// Metrics made by `factory` (default: the one bootstrapped in `MetricsSystem`); with
+  /// `statistics`, the calls are counted there too (as ``CallStatisticsClientMiddleware``
+  /// would, for less than the two of them).
+  public init(factory: (any MetricsFactory)? = nil, statistics: CallStatistics? = nil) {
     handles = RPCMetricHandles(
-      durationName: RPCMetricNames.clientDuration, inFlightName: RPCMetricNames.clientInFlight, factory: factory ?? MetricsSystem.factory)
+      durationName: RPCMetricNames.clientDuration, inFlightName: RPCMetricNames.clientInFlight, factory: factory ?? MetricsSystem.factory,
+      statistics: statistics.map { ($0, .client) })
   }
 
   public func intercept<Request: Sendable, Response: Sendable>(
@@ -119,10 +154,13 @@ public struct MetricsClientMiddleware: ClientMiddleware {
 public struct MetricsServerMiddleware: ServerMiddleware {
   let handles: RPCMetricHandles
 
-  /// Metrics made by `factory` (default: the one bootstrapped in `MetricsSystem`).
-  public init(factory: (any MetricsFactory)? = nil) {
+  /// Metrics made by `factory` (default: the one bootstrapped in `MetricsSystem`); with
+  /// `statistics`, the calls are counted there too (as ``CallStatisticsServerMiddleware``
+  /// would, for less than the two of them).
+  public init(factory: (any MetricsFactory)? = nil, statistics: CallStatistics? = nil) {
     handles = RPCMetricHandles(
-      durationName: RPCMetricNames.serverDuration, inFlightName: RPCMetricNames.serverInFlight, factory: factory ?? MetricsSystem.factory)
+      durationName: RPCMetricNames.serverDuration, inFlightName: RPCMetricNames.serverInFlight, factory: factory ?? MetricsSystem.factory,
+      statistics: statistics.map { ($0, .server) })
   }
 
   public func intercept<Request: Sendable, Response: Sendable>(

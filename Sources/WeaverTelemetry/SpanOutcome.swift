@@ -7,10 +7,18 @@ import WeaverCore
 enum SpanOutcome {
   /// Names `span`'s call, runs `body` inside it (governance's events become its events),
   /// records how the call ended, and ends it.
+  ///
+  /// A span that is not recording (its trace is not sampled) gets no attributes and no
+  /// events: with `bindsContext` (a server span, whose handler's calls continue its trace)
+  /// `body` runs in its context, else as it is.
   static func run<Response: Sendable>(
-    in span: any Span, system: String, context: CallContext, notesPeer: Bool = false, _ body: () async throws -> Response
+    in span: any Span, system: String, context: CallContext, notesPeer: Bool = false, bindsContext: Bool = true,
+    _ body: () async throws -> Response
   ) async throws -> Response {
     defer { span.end() }
+    guard span.isRecording else {
+      return bindsContext ? try await ServiceContext.withValue(span.context) { try await body() } : try await body()
+    }
     span.attributes[RPCSpanAttributes.system] = system
     span.attributes[RPCSpanAttributes.service] = context.service
     span.attributes[RPCSpanAttributes.method] = context.method

@@ -25,10 +25,18 @@ public struct TracingClientMiddleware: ClientMiddleware {
     _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
     let parent = ServiceContext.current ?? .topLevel
-    let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .client)
     var context = context
+    if parent.inUnsampledCall {
+      // Made while serving a call its caller did not sample: no span, the caller's trace
+      // context goes on as it came (see TracingServerMiddleware).
+      tracer.inject(parent, into: &context.headers, using: CallHeadersInjector())
+      return try await next(request, context)
+    }
+    let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .client)
     tracer.inject(span.context, into: &context.headers, using: CallHeadersInjector())
     // Governance runs inside: its retries, hedges and refusals become this span's events.
-    return try await SpanOutcome.run(in: span, system: system, context: context, notesPeer: true) { try await next(request, context) }
+    return try await SpanOutcome.run(in: span, system: system, context: context, notesPeer: true, bindsContext: false) {
+      try await next(request, context)
+    }
   }
 }

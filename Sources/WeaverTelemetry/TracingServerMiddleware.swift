@@ -15,11 +15,23 @@ public struct TracingServerMiddleware: ServerMiddleware {
   /// The metadata key of the release tag, noted on the span when a call carries one.
   let releaseTagKey: String
 
+  /// Whether a call whose W3C `traceparent` says "not sampled" is served without a span.
+  let followsUnsampledCallers: Bool
+
   /// Spans from `tracer` (default: the one bootstrapped in `InstrumentationSystem`).
-  public init(tracer: (any Tracer)? = nil, system: String = "apache_thrift", releaseTagKey: String = "release") {
+  ///
+  /// With `followsUnsampledCallers` (the default), a call whose W3C `traceparent` says its
+  /// trace is not sampled gets no span at all, and the calls its handler makes carry that
+  /// context on: what a parent-based sampler (OpenTelemetry's default, and WeaverOTel's)
+  /// would decide anyway, without paying for a span nobody records. Turn it off for a
+  /// tracer that records spans whatever the caller decided.
+  public init(
+    tracer: (any Tracer)? = nil, system: String = "apache_thrift", releaseTagKey: String = "release", followsUnsampledCallers: Bool = true
+  ) {
     self.tracer = tracer ?? InstrumentationSystem.tracer
     self.system = system
     self.releaseTagKey = releaseTagKey
+    self.followsUnsampledCallers = followsUnsampledCallers
   }
 
   public func intercept<Request: Sendable, Response: Sendable>(
@@ -28,6 +40,12 @@ public struct TracingServerMiddleware: ServerMiddleware {
     // The current context holds this call's CallContext; the caller's trace joins it.
     var parent = ServiceContext.current ?? .topLevel
     tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor())
+    if followsUnsampledCallers, let traceparent = context.headers[W3CTraceFlags.traceparentKey], W3CTraceFlags.saysNotSampled(traceparent) {
+      // The caller decided: no span (an unsampled span would only cost), and the handler's
+      // calls carry the caller's trace context on, still unsampled.
+      parent.inUnsampledCall = true
+      return try await ServiceContext.withValue(parent) { try await next(request, context) }
+    }
     let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .server)
     if let caller = context.caller { span.attributes[RPCSpanAttributes.callerService] = caller }
     if let tag = context.metadata.persistent[releaseTagKey] { span.attributes[RPCSpanAttributes.releaseTag] = tag }

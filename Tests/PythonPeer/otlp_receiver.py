@@ -15,11 +15,13 @@ What it received is queried over the same HTTP port:
                 attributes, events, status
   GET /metrics  every metric's name, with its resource's service.name and `via`
   GET /logs     every log record's body, traceId, spanId, service and `via`
+  GET /counts   {"spans": N, "metrics": N, "logs": N, "exports": N}: how many arrived
   GET /info     {"grpc_port": N}
 
 It prints `PORT <http port>` once both listen. With `--stall` it accepts every export and
 never answers it: a collector that hangs, for the tests that prove a stalled collector
-never slows a call.
+never slows a call. With `--count-only` it decodes every export but keeps only the counts
+(Benchmarks/run-telemetry-bench: millions of spans, no memory growth).
 """
 
 import argparse
@@ -43,7 +45,18 @@ LOCK = threading.Lock()
 SPANS = []
 METRICS = []
 LOGS = []
+COUNTS = {"spans": 0, "metrics": 0, "logs": 0, "exports": 0}
 STALL = threading.Event()  # set: hang every export
+COUNT_ONLY = threading.Event()  # set: count what arrives, keep nothing else
+
+
+def counted(table, kind, items):
+    """Adds `items` to `table` (unless only counting) and to the counts."""
+    with LOCK:
+        COUNTS[kind] += len(items) if isinstance(items, list) else items
+        COUNTS["exports"] += 1
+        if isinstance(items, list) and not COUNT_ONLY.is_set():
+            table.extend(items)
 
 
 def attribute_value(value):
@@ -68,6 +81,8 @@ def service_name(resource):
 
 
 def record_traces(request, via):
+    if COUNT_ONLY.is_set():
+        return counted(SPANS, "spans", sum(len(scope.spans) for resource in request.resource_spans for scope in resource.scope_spans))
     found = []
     for resource_spans in request.resource_spans:
         service = service_name(resource_spans.resource)
@@ -87,8 +102,7 @@ def record_traces(request, via):
                     "events": [{"name": e.name, "attributes": attributes(e.attributes)} for e in span.events],
                     "status": {"code": span.status.code, "message": span.status.message},
                 })
-    with LOCK:
-        SPANS.extend(found)
+    counted(SPANS, "spans", found)
 
 
 def record_metrics(request, via):
@@ -98,8 +112,7 @@ def record_metrics(request, via):
         for scope_metrics in resource_metrics.scope_metrics:
             for metric in scope_metrics.metrics:
                 found.append({"name": metric.name, "service": service, "via": via})
-    with LOCK:
-        METRICS.extend(found)
+    counted(METRICS, "metrics", found)
 
 
 def record_logs(request, via):
@@ -116,8 +129,7 @@ def record_logs(request, via):
                     "service": service,
                     "via": via,
                 })
-    with LOCK:
-        LOGS.extend(found)
+    counted(LOGS, "logs", found)
 
 
 SIGNALS = {
@@ -162,7 +174,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with LOCK:
-            tables = {"/spans": list(SPANS), "/metrics": list(METRICS), "/logs": list(LOGS)}
+            tables = {"/spans": list(SPANS), "/metrics": list(METRICS), "/logs": list(LOGS), "/counts": dict(COUNTS)}
         if self.path in tables:
             return self.answer(200, json.dumps(tables[self.path]).encode(), "application/json")
         if self.path == "/info":
@@ -224,9 +236,12 @@ class Logs(logs_service_pb2_grpc.LogsServiceServicer):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stall", action="store_true", help="accept exports and never answer them")
+    parser.add_argument("--count-only", action="store_true", help="count what arrives, keep nothing else")
     options = parser.parse_args()
     if options.stall:
         STALL.set()
+    if options.count_only:
+        COUNT_ONLY.set()
     grpc_server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), grpc_server)
     metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Metrics(), grpc_server)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MetricsTestKit
 import ServiceLifecycle
+import Synchronization
 import Testing
 import Tracing
 import WeaverBench
@@ -86,6 +87,80 @@ import WeaverTestSupport
       #expect(server.attributes["rpc.service"] == "EchoService" && server.attributes["rpc.method"] == "echo")
       #expect(client.attributes["server.address"] == "127.0.0.1" && client.attributes["server.port"] != nil)
       #expect(server.attributes["server.address"] == nil)
+    }
+  }
+
+  /// Sets the W3C `traceparent` a client call carries, as an uninstrumented caller would.
+  struct CallerTraceparent: ClientMiddleware {
+    let value: String
+
+    func intercept<Request: Sendable, Response: Sendable>(
+      _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
+    ) async throws -> Response {
+      var context = context
+      context.headers["traceparent"] = value
+      return try await next(request, context)
+    }
+  }
+
+  /// Makes a traced downstream call inside each served call (as a handler would) and keeps
+  /// the headers it would send.
+  final class DownstreamProbe: ServerMiddleware, Sendable {
+    let tracer: any Tracer
+    let sent = Mutex<[String: String]>([:])
+
+    init(tracer: any Tracer) { self.tracer = tracer }
+
+    func intercept<Request: Sendable, Response: Sendable>(
+      _ request: Request, context: CallContext, next: (Request, CallContext) async throws -> Response
+    ) async throws -> Response {
+      _ = try await TracingClientMiddleware(tracer: tracer).intercept(0, context: CallContext(service: "Down", method: "call")) { _, downstream in
+        sent.withLock { $0 = downstream.headers }
+        return 0
+      }
+      return try await next(request, context)
+    }
+  }
+
+  /// A caller that did not sample its trace gets no span from the server (even one that
+  /// samples every new trace), and the handler's own calls carry the caller's context on,
+  /// still unsampled; a sampled caller gets a server span, child of its span, and the
+  /// handler's calls become children of that.
+  @Test(arguments: [false, true]) func theServerFollowsItsCallersSamplingDecision(sampled: Bool) async throws {
+    let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+    let callerSpan = "00f067aa0ba902b7"
+    let traceparent = "00-\(traceID)-\(callerSpan)-0\(sampled ? 1 : 0)"
+    try await OTLPReceiver.with { receiver in
+      let backends = try WeaverOTel.makeBackends(Self.options(receiver, .httpProtobuf), exportMetricsFactory: TestMetrics())
+      let tracer = try #require(backends.tracer)
+      let probe = DownstreamProbe(tracer: tracer)
+      try await Self.withBackends(backends) {
+        let server = ThriftServer(
+          serving: [EchoService.service(EchoBenchService())],
+          configuration: ThriftServerConfiguration(middlewares: [TracingServerMiddleware(tracer: tracer), probe]))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          group.addTask { try await server.run() }
+          let client = try ThriftClient(
+            addresses: ["127.0.0.1:\(try await server.localAddress.port!)"],
+            configuration: ThriftClientConfiguration(rpcTimeout: .seconds(30), middlewares: [CallerTraceparent(value: traceparent)]))
+          defer { client.close() }
+          _ = try await EchoService.Client(channel: client).echo(req: EchoRequest(message: "decided upstream"))
+          group.cancelAll()
+        }
+      }
+      let spans = try await receiver.spans()
+      let passedOn = try #require(probe.sent.withLock { $0["traceparent"] })
+      let fields = passedOn.split(separator: "-").map(String.init)
+      #expect(fields.count == 4 && fields[1] == traceID, "\(passedOn)")
+      if sampled {
+        let serverSpan = try #require(spans.first { $0.kind == OTLPReceiver.Span.server }, "\(spans)")
+        let downstream = try #require(spans.first { $0.kind == OTLPReceiver.Span.client }, "\(spans)")
+        #expect(serverSpan.traceID == traceID && serverSpan.parentSpanID == callerSpan)
+        #expect(downstream.parentSpanID == serverSpan.spanID && fields[2] == downstream.spanID && fields[3] == "01")
+      } else {
+        #expect(spans.isEmpty, "\(spans)")
+        #expect(passedOn == traceparent, "the caller's context, as it came")
+      }
     }
   }
 

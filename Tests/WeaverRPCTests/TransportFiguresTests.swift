@@ -77,7 +77,7 @@ import WeaverRPC
   @Test func quantilesComeFromTheRecentWindowsOnly() throws {
     let clock = TestClock()
     let statistics = CallStatistics(window: .seconds(30), now: { clock.now })
-    let key = CallStatistics.Key(side: .server, service: "Feed", method: "get")
+    let key = statistics.calls(.server, CallContext(service: "Feed", method: "get"))
     // 100 calls: 98 of 1 ms, one of 3 ms, one of 200 ms; and one still in flight.
     for index in 0..<100 {
       statistics.started(key)
@@ -101,7 +101,7 @@ import WeaverRPC
   @Test func methodsAreOrderedByP99() {
     let statistics = CallStatistics()
     for (method, duration) in [("fast", Duration.microseconds(300)), ("slow", .milliseconds(40)), ("middle", .milliseconds(2))] {
-      let key = CallStatistics.Key(side: .client, service: "Feed", method: method)
+      let key = statistics.calls(.client, CallContext(service: "Feed", method: method))
       statistics.started(key)
       statistics.finished(key, after: duration)
     }

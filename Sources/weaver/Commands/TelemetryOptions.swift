@@ -108,13 +108,11 @@ struct ProcessTelemetry {
   }
 
   var serverMiddlewares: [any ServerMiddleware] {
-    (exporting ? [TracingServerMiddleware()] : []) + (measuring ? [MetricsServerMiddleware()] : [])
-      + (snapshot.map { [CallStatisticsServerMiddleware($0.calls)] } ?? [])
+    (exporting ? [TracingServerMiddleware()] : []) + (measuring ? [MetricsServerMiddleware(statistics: snapshot?.calls)] : [])
   }
 
   var clientMiddlewares: [any ClientMiddleware] {
-    (exporting ? [TracingClientMiddleware()] : []) + (measuring ? [MetricsClientMiddleware()] : [])
-      + (snapshot.map { [CallStatisticsClientMiddleware($0.calls)] } ?? [])
+    (exporting ? [TracingClientMiddleware()] : []) + (measuring ? [MetricsClientMiddleware(statistics: snapshot?.calls)] : [])
   }
 
   /// Puts `server`'s transport figures in the metrics and the snapshot, as `name`.
