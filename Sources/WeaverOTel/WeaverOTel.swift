@@ -1,4 +1,5 @@
 import CoreMetrics
+import Foundation
 import Logging
 import OTel
 import ServiceLifecycle
@@ -25,7 +26,12 @@ public enum WeaverOTel {
   /// `trace_id`, `span_id` and `trace_flags` of the current span (swift-otel's provider),
   /// with the current call's `rpc.service` and `rpc.method`.
   public static let loggingMetadataProvider = Logger.MetadataProvider {
-    traceMetadataProvider.get().merging(Logger.MetadataProvider.weaverCall.get()) { trace, _ in trace }
+    var trace = traceMetadataProvider.get()
+    if trace.isEmpty, let unsampled = ServiceContext.current?.unsampledTrace {
+      // A new trace the root sampler did not sample has no swift-otel span: its own ids.
+      trace = ["trace_id": .string(unsampled.traceID), "span_id": .string(unsampled.spanID), "trace_flags": "00"]
+    }
+    return trace.merging(Logger.MetadataProvider.weaverCall.get()) { trace, _ in trace }
   }
 
   private static let traceMetadataProvider = OTel.makeLoggingMetadataProvider()
@@ -46,14 +52,22 @@ public enum WeaverOTel {
   /// and processes that compose their own use this). The standard `OTEL_*` variables
   /// override `options`. Losses are counted through `exportMetricsFactory` (default:
   /// `MetricsSystem`'s).
-  public static func makeBackends(_ options: WeaverOTelOptions, exportMetricsFactory: (any MetricsFactory)? = nil) throws -> Backends {
+  ///
+  /// New traces are sampled by a ``RootSamplingTracer`` in front of swift-otel (so one not
+  /// sampled costs no swift-otel span), unless `OTEL_TRACES_SAMPLER` names a sampler: then
+  /// swift-otel's does all the sampling, as the variable says.
+  public static func makeBackends(
+    _ options: WeaverOTelOptions, exportMetricsFactory: (any MetricsFactory)? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> Backends {
     let counters = ExportHealthCounters(factory: exportMetricsFactory)
-    let configuration = try configuration(for: options, counters: counters)
+    let samplesNewTraces = environment["OTEL_TRACES_SAMPLER"].map(\.isEmpty) ?? true
+    let configuration = try configuration(for: options, counters: counters, samplesNewTraces: samplesNewTraces)
     var backends = Backends(service: NothingToRun())
     var services: [any Service] = []
     if options.traces {
       let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
-      backends.tracer = tracer
+      backends.tracer = samplesNewTraces ? RootSamplingTracer(inner: tracer, ratio: options.samplingRatio) : tracer
       services.append(service)
     }
     if options.metrics {
@@ -102,13 +116,16 @@ public enum WeaverOTel {
     return backends.service
   }
 
-  /// swift-otel's configuration for `options`, its diagnostics counted by `counters`.
-  static func configuration(for options: WeaverOTelOptions, counters: ExportHealthCounters) throws -> OTel.Configuration {
-    guard (0...1).contains(options.samplingRatio), let sampler = OTel.Configuration.TracesConfiguration.SamplerConfiguration
+  /// swift-otel's configuration for `options`, its diagnostics counted by `counters`; with
+  /// `samplesNewTraces`, a ``RootSamplingTracer`` samples new traces before swift-otel, whose
+  /// sampler then follows parents and takes every new trace it is given.
+  static func configuration(for options: WeaverOTelOptions, counters: ExportHealthCounters, samplesNewTraces: Bool) throws -> OTel.Configuration {
+    guard (0...1).contains(options.samplingRatio), let ratioSampler = OTel.Configuration.TracesConfiguration.SamplerConfiguration
       .parentBasedTraceIDRatio(ratio: options.samplingRatio)
     else {
       throw WeaverOTelOptionsError(description: "sampling ratio \(options.samplingRatio) is not between 0 and 1")
     }
+    let sampler = samplesNewTraces ? .parentBasedAlwaysOn : ratioSampler
     guard options.maxQueueSize > 0 else {
       throw WeaverOTelOptionsError(description: "the export queue must hold at least one span (max queue size \(options.maxQueueSize))")
     }

@@ -40,7 +40,7 @@ public struct TracingServerMiddleware: ServerMiddleware {
     // The current context holds this call's CallContext; the caller's trace joins it.
     var parent = ServiceContext.current ?? .topLevel
     tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor())
-    if followsUnsampledCallers, let traceparent = context.headers[W3CTraceFlags.traceparentKey], W3CTraceFlags.saysNotSampled(traceparent) {
+    if followsUnsampledCallers, let traceparent = context.headers[W3CTraceparent.key], W3CTraceparent.saysNotSampled(traceparent) {
       // The caller decided: no span (an unsampled span would only cost), and the handler's
       // calls carry the caller's trace context on, still unsampled.
       parent.inUnsampledCall = true

@@ -59,16 +59,21 @@ import WeaverCore
   }
 }
 
-@Suite struct W3CTraceFlagsTests {
+@Suite struct W3CTraceparentTests {
   @Test func onlyAWellFormedUnsampledTraceparentSaysNotSampled() {
-    #expect(W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"))
-    #expect(W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02"), "other flags, sampled clear")
-    #expect(W3CTraceFlags.saysNotSampled("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-future"), "a later version's extra field")
-    #expect(!W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
-    #expect(!W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0"), "too short")
-    #expect(!W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00x"), "a 56th byte that is no dash")
-    #expect(!W3CTraceFlags.saysNotSampled("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"), "version ff is invalid")
-    #expect(!W3CTraceFlags.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-zz"))
-    #expect(!W3CTraceFlags.saysNotSampled(""))
+    #expect(W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"))
+    #expect(W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02"), "other flags, sampled clear")
+    #expect(W3CTraceparent.saysNotSampled("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-future"), "a later version's extra field")
+    #expect(!W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+    #expect(!W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0"), "too short")
+    #expect(!W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00x"), "a 56th byte that is no dash")
+    #expect(!W3CTraceparent.saysNotSampled("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"), "version ff is invalid")
+    #expect(!W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-zz"))
+    #expect(!W3CTraceparent.saysNotSampled(""))
+    #expect(!W3CTraceparent.saysNotSampled("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-00"), "upper-case hex")
+    #expect(!W3CTraceparent.saysNotSampled("00-00000000000000000000000000000000-00f067aa0ba902b7-00"), "an all-zero trace id")
+    #expect(!W3CTraceparent.saysNotSampled("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-00"), "an all-zero parent id")
+    #expect(!W3CTraceparent.isWellFormed("00-4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7-01"))
+    #expect(W3CTraceparent.isWellFormed("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
   }
 }
