@@ -28,16 +28,22 @@ struct RootSamplingTracer: Tracer {
     function: String, file fileID: String, line: UInt
   ) -> RootSampledSpan {
     let parent = context()
-    // Inside a trace this tracer did not sample: the span is the trace's, unrecorded.
-    if parent.unsampledTrace != nil { return RootSampledSpan(inner: nil, context: parent) }
-    if !parent.continuesTrace, let trace = sampler.unsampledNewTrace() {
-      var unsampled = parent
-      unsampled.unsampledTrace = trace
-      return RootSampledSpan(inner: nil, context: unsampled)
+    switch parent.rootSampling {
+    case .unsampled:
+      // Inside a trace this tracer did not sample: the span is the trace's, unrecorded.
+      return RootSampledSpan(inner: nil, context: parent)
+    case .none:
+      if let trace = sampler.unsampledNewTrace() {
+        var unsampled = parent
+        unsampled.rootSampling = .unsampled(trace)
+        return RootSampledSpan(inner: nil, context: unsampled)
+      }
+    case .continues:
+      break
     }
     let span: any Tracing.Span = inner.startSpan(operationName, context: parent, ofKind: kind, at: instant(), function: function, file: fileID, line: line)
     var spanContext = span.context
-    spanContext.continuesTrace = true
+    spanContext.rootSampling = .continues
     return RootSampledSpan(inner: span, context: spanContext)
   }
 
@@ -52,13 +58,13 @@ struct RootSamplingTracer: Tracer {
     // A caller's well-formed W3C context makes this a trace that goes on, sampled or not:
     // the inner tracer's parent-based sampler follows it.
     if let traceparent = extractor.extract(key: W3CTraceparent.key, from: carrier), W3CTraceparent.isWellFormed(traceparent) {
-      context.continuesTrace = true
+      context.rootSampling = .continues
     }
   }
 
   func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
   where Inject.Carrier == Carrier {
-    if let trace = context.unsampledTrace {
+    if case .unsampled(let trace) = context.rootSampling {
       injector.inject(trace.traceparent, forKey: W3CTraceparent.key, into: &carrier)
     } else {
       inner.inject(context, into: &carrier, using: injector)
@@ -156,27 +162,29 @@ final class NewTraceSampler: Sendable {
   }
 }
 
-private enum UnsampledTraceKey: ServiceContextKey {
-  typealias Value = UnsampledTrace
-  static let nameOverride: String? = "weaver.unsampled_trace"
+/// Where a context stands for ``RootSamplingTracer`` (one key: each look costs).
+enum RootSampling: Sendable {
+  /// A span started here has a parent (a span of the inner tracer, or a caller's extracted
+  /// context): the sampling decision is not this process's to make.
+  case continues
+  /// Inside a new trace this tracer did not sample.
+  case unsampled(UnsampledTrace)
 }
 
-private enum ContinuesTraceKey: ServiceContextKey {
-  typealias Value = Bool
-  static let nameOverride: String? = "weaver.continues_trace"
+private enum RootSamplingKey: ServiceContextKey {
+  typealias Value = RootSampling
+  static let nameOverride: String? = "weaver.root_sampling"
 }
 
 extension ServiceContext {
-  /// The new trace, not sampled, this context is in (``RootSamplingTracer``).
-  var unsampledTrace: UnsampledTrace? {
-    get { self[UnsampledTraceKey.self] }
-    set { self[UnsampledTraceKey.self] = newValue }
+  var rootSampling: RootSampling? {
+    get { self[RootSamplingKey.self] }
+    set { self[RootSamplingKey.self] = newValue }
   }
 
-  /// Whether a span started in this context has a parent (a span of the inner tracer, or a
-  /// caller's extracted context), so the sampling decision is not this process's to make.
-  var continuesTrace: Bool {
-    get { self[ContinuesTraceKey.self] ?? false }
-    set { self[ContinuesTraceKey.self] = newValue }
+  /// The new trace, not sampled, this context is in (``RootSamplingTracer``).
+  var unsampledTrace: UnsampledTrace? {
+    if case .unsampled(let trace) = rootSampling { return trace }
+    return nil
   }
 }

@@ -39,7 +39,8 @@ public struct TracingServerMiddleware: ServerMiddleware {
   ) async throws -> Response {
     // The current context holds this call's CallContext; the caller's trace joins it.
     var parent = ServiceContext.current ?? .topLevel
-    tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor())
+    // No headers, nothing to extract (a plain client, Framed): spare the tracer the look.
+    if !context.headers.isEmpty { tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor()) }
     if followsUnsampledCallers, let traceparent = context.headers[W3CTraceparent.key], W3CTraceparent.saysNotSampled(traceparent) {
       // The caller decided: no span (an unsampled span would only cost), and the handler's
       // calls carry the caller's trace context on, still unsampled.
