@@ -21,10 +21,15 @@ def build():
     subprocess.run(["swift", "build", "-c", "release", "--product", "weaver"], cwd=ROOT, check=True)
 
 
-def start_echo_server(extra=()):
-    """Starts `weaver bench serve-echo` on a free loopback port with one event-loop thread;
-    returns the process and its HOST:PORT."""
-    command = [WEAVER, "bench", "serve-echo", "--port", "0", "--threads", "1", "--log-level", "warning", *extra]
+def pinned(core):
+    """A command prefix that keeps a process on CPU `core` (nothing when `core` is None)."""
+    return [] if core is None else ["taskset", "-c", str(core)]
+
+
+def start_echo_server(extra=(), core=None):
+    """Starts `weaver bench serve-echo` on a free loopback port with one event-loop thread
+    (on CPU `core`, when given); returns the process and its HOST:PORT."""
+    command = [*pinned(core), WEAVER, "bench", "serve-echo", "--port", "0", "--threads", "1", "--log-level", "warning", *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     while True:
         line = process.stdout.readline()
@@ -41,12 +46,12 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_thrift_bench(targets, extra, duration, warmup, servers, others=()):
-    """Runs `weaver bench thrift` against `targets` with `extra` arguments and returns its
-    JSON report plus CPU per call over the whole run (warm-up included): the servers'
-    (`servers`, live processes) and `others`' from /proc, the load generator's from its
-    rusage, all in microseconds."""
-    command = [WEAVER, "bench", "thrift", "--target", ",".join(targets), "--duration", f"{duration}s",
+def run_thrift_bench(targets, extra, duration, warmup, servers, others=(), core=None):
+    """Runs `weaver bench thrift` (on CPU `core`, when given) against `targets` with `extra`
+    arguments and returns its JSON report plus CPU per call over the whole run (warm-up
+    included): the servers' (`servers`, live processes) and `others`' from /proc, the load
+    generator's from its rusage, all in microseconds."""
+    command = [*pinned(core), WEAVER, "bench", "thrift", "--target", ",".join(targets), "--duration", f"{duration}s",
                "--warmup", f"{warmup}s", "--json", "--quiet", *extra]
     before = sum(cpu_seconds(process.pid) for process in servers)
     others_before = sum(cpu_seconds(process.pid) for process in others)

@@ -34,7 +34,7 @@ extension Array where Element == any ClientMiddleware {
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, call: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    try await runChain(self[...], request, context, last: call) { try await $0.intercept($1, context: $2, next: $3) }
+    try await runChain(self, from: 0, request, context, last: call) { try await $0.intercept($1, context: $2, next: $3) }
   }
 }
 
@@ -44,7 +44,7 @@ extension Array where Element == any ServerMiddleware {
   public func run<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext, handler: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
-    try await runChain(self[...], request, context, last: handler) { try await $0.intercept($1, context: $2, next: $3) }
+    try await runChain(self, from: 0, request, context, last: handler) { try await $0.intercept($1, context: $2, next: $3) }
   }
 }
 
@@ -53,12 +53,14 @@ extension Array where Element == any ServerMiddleware {
 /// specialised for the request and response types where it is called.
 @inlinable
 func runChain<Middleware, Request: Sendable, Response: Sendable>(
-  _ middlewares: ArraySlice<Middleware>, _ request: Request, _ context: CallContext,
+  _ middlewares: [Middleware], from index: Int, _ request: Request, _ context: CallContext,
   last: (Request, CallContext) async throws -> Response,
   intercept: @escaping (Middleware, Request, CallContext, (Request, CallContext) async throws -> Response) async throws -> Response
 ) async throws -> Response {
-  guard let first = middlewares.first else { return try await last(request, context) }
-  return try await intercept(first, request, context) { request, context in
-    try await runChain(middlewares.dropFirst(), request, context, last: last, intercept: intercept)
+  // An index into the array, not a slice: a slice's type metadata was looked up (under a
+  // lock) at every step of every call.
+  guard index < middlewares.count else { return try await last(request, context) }
+  return try await intercept(middlewares[index], request, context) { request, context in
+    try await runChain(middlewares, from: index + 1, request, context, last: last, intercept: intercept)
   }
 }
