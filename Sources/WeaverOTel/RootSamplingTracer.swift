@@ -103,11 +103,13 @@ struct RootSampledSpan: Span {
   }
 }
 
-/// A new trace that is not sampled: its ids and the `traceparent` every call in it sends.
+/// A new trace that is not sampled: the `traceparent` every call in it sends
+/// (`00-<trace id>-<span id>-00`), its ids read from there when a log line asks.
 struct UnsampledTrace: Sendable {
-  var traceID: String
-  var spanID: String
   var traceparent: String
+
+  var traceID: String { String(traceparent.utf8.dropFirst(3).prefix(32))! }
+  var spanID: String { String(traceparent.utf8.dropFirst(36).prefix(16))! }
 }
 
 /// Flips the sampling ratio's coin for new traces, and names those not sampled, from a
@@ -132,9 +134,17 @@ final class NewTraceSampler: Sendable {
   func unsampledNewTrace() -> UnsampledTrace? {
     if alwaysSamples { return nil }
     if next() < threshold { return nil }
-    let traceID = Self.hex(next(), next())
-    let spanID = Self.hex(next(), nil)
-    return UnsampledTrace(traceID: traceID, spanID: spanID, traceparent: "00-\(traceID)-\(spanID)-00")
+    let (traceHigh, traceLow, spanID) = (next(), next(), next())
+    // Written in one go: version, trace id, span id, flags (not sampled).
+    let traceparent = String(unsafeUninitializedCapacity: 55) { buffer in
+      let (zero, dash) = (UInt8(ascii: "0"), UInt8(ascii: "-"))
+      (buffer[0], buffer[1], buffer[2], buffer[35], buffer[52], buffer[53], buffer[54]) = (zero, zero, dash, dash, dash, zero, zero)
+      Self.write(traceHigh, into: buffer, at: 3)
+      Self.write(traceLow, into: buffer, at: 19)
+      Self.write(spanID, into: buffer, at: 36)
+      return 55
+    }
+    return UnsampledTrace(traceparent: traceparent)
   }
 
   private func next() -> UInt64 {
@@ -144,17 +154,8 @@ final class NewTraceSampler: Sendable {
     return z ^ (z >> 31)
   }
 
-  /// `high` (and `low`) as 16 (32) lower-case hex digits.
-  static func hex(_ high: UInt64, _ low: UInt64?) -> String {
-    let count = low == nil ? 16 : 32
-    return String(unsafeUninitializedCapacity: count) { buffer in
-      write(high, into: buffer, at: 0)
-      if let low { write(low, into: buffer, at: 16) }
-      return count
-    }
-  }
-
-  private static func write(_ word: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+  /// Writes `word` as 16 lower-case hex digits into `buffer` from `start`.
+  static func write(_ word: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
     for nibble in 0..<16 {
       let value = UInt8(truncatingIfNeeded: word >> UInt64(60 - nibble * 4)) & 0xF
       buffer[start + nibble] = value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10

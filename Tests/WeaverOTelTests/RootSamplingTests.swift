@@ -86,9 +86,11 @@ import WeaverTelemetry
     #expect(!(try Self.tracer(ratio: 0.5, environment: ["OTEL_TRACES_SAMPLER": "always_on"]) is RootSamplingTracer))
   }
 
-  @Test func idsAreHexOfTheRightLength() {
-    #expect(NewTraceSampler.hex(0x0123_4567_89ab_cdef, nil) == "0123456789abcdef")
-    #expect(NewTraceSampler.hex(1, 0xff) == "000000000000000100000000000000ff")
+  @Test func anUnsampledTracesTraceparentIsWellFormedAndNamesItsIds() throws {
+    let trace = try #require(NewTraceSampler(ratio: 0).unsampledNewTrace())
+    #expect(W3CTraceparent.saysNotSampled(trace.traceparent), "\(trace.traceparent)")
+    #expect(trace.traceparent == "00-\(trace.traceID)-\(trace.spanID)-00")
+    #expect(trace.traceID.count == 32 && trace.spanID.count == 16)
   }
 }
 
