@@ -28,14 +28,14 @@ struct RootSamplingTracer: Tracer {
     function: String, file fileID: String, line: UInt
   ) -> RootSampledSpan {
     let parent = context()
-    switch parent.rootSampling {
+    switch parent.passedTrace {
     case .unsampled:
-      // Inside a trace this tracer did not sample: the span is the trace's, unrecorded.
+      // Inside a trace that is not sampled: the span is the trace's, unrecorded.
       return RootSampledSpan(inner: nil, context: parent)
     case .none:
       if let trace = sampler.unsampledNewTrace() {
         var unsampled = parent
-        unsampled.rootSampling = .unsampled(trace)
+        unsampled.passedTrace = .unsampled(traceparent: trace.traceparent, tracestate: nil)
         return RootSampledSpan(inner: nil, context: unsampled)
       }
     case .continues:
@@ -43,7 +43,7 @@ struct RootSamplingTracer: Tracer {
     }
     let span: any Tracing.Span = inner.startSpan(operationName, context: parent, ofKind: kind, at: instant(), function: function, file: fileID, line: line)
     var spanContext = span.context
-    spanContext.rootSampling = .continues
+    spanContext.passedTrace = .continues
     return RootSampledSpan(inner: span, context: spanContext)
   }
 
@@ -58,14 +58,15 @@ struct RootSamplingTracer: Tracer {
     // A caller's well-formed W3C context makes this a trace that goes on, sampled or not:
     // the inner tracer's parent-based sampler follows it.
     if let traceparent = extractor.extract(key: W3CTraceparent.key, from: carrier), W3CTraceparent.isWellFormed(traceparent) {
-      context.rootSampling = .continues
+      context.passedTrace = .continues
     }
   }
 
   func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
   where Inject.Carrier == Carrier {
-    if case .unsampled(let trace) = context.rootSampling {
-      injector.inject(trace.traceparent, forKey: W3CTraceparent.key, into: &carrier)
+    if case .unsampled(let traceparent, let tracestate) = context.passedTrace {
+      injector.inject(traceparent, forKey: W3CTraceparent.key, into: &carrier)
+      if let tracestate { injector.inject(tracestate, forKey: W3CTraceparent.stateKey, into: &carrier) }
     } else {
       inner.inject(context, into: &carrier, using: injector)
     }
@@ -163,29 +164,12 @@ final class NewTraceSampler: Sendable {
   }
 }
 
-/// Where a context stands for ``RootSamplingTracer`` (one key: each look costs).
-enum RootSampling: Sendable {
-  /// A span started here has a parent (a span of the inner tracer, or a caller's extracted
-  /// context): the sampling decision is not this process's to make.
-  case continues
-  /// Inside a new trace this tracer did not sample.
-  case unsampled(UnsampledTrace)
-}
-
-private enum RootSamplingKey: ServiceContextKey {
-  typealias Value = RootSampling
-  static let nameOverride: String? = "weaver.root_sampling"
-}
-
 extension ServiceContext {
-  var rootSampling: RootSampling? {
-    get { self[RootSamplingKey.self] }
-    set { self[RootSamplingKey.self] = newValue }
-  }
-
-  /// The new trace, not sampled, this context is in (``RootSamplingTracer``).
+  /// The trace, not sampled, this context is in (a caller's or a new one), for log lines.
   var unsampledTrace: UnsampledTrace? {
-    if case .unsampled(let trace) = rootSampling { return trace }
+    if case .unsampled(let traceparent, _) = passedTrace, W3CTraceparent.isWellFormed(traceparent) {
+      return UnsampledTrace(traceparent: traceparent)
+    }
     return nil
   }
 }

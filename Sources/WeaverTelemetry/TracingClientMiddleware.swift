@@ -26,10 +26,11 @@ public struct TracingClientMiddleware: ClientMiddleware {
   ) async throws -> Response {
     let parent = ServiceContext.current ?? .topLevel
     var context = context
-    if parent.inUnsampledCall {
-      // Made while serving a call its caller did not sample: no span, the caller's trace
-      // context goes on as it came (see TracingServerMiddleware).
-      tracer.inject(parent, into: &context.headers, using: CallHeadersInjector())
+    if case .unsampled(let traceparent, let tracestate) = parent.passedTrace {
+      // Inside a trace that is not sampled (a caller's, see TracingServerMiddleware, or a
+      // new one a root sampler declined): no span, the trace context goes on as it is.
+      context.headers[W3CTraceparent.key] = traceparent
+      if let tracestate { context.headers[W3CTraceparent.stateKey] = tracestate }
       return try await next(request, context)
     }
     let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .client)

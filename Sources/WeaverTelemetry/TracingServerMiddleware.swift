@@ -39,14 +39,14 @@ public struct TracingServerMiddleware: ServerMiddleware {
   ) async throws -> Response {
     // The current context holds this call's CallContext; the caller's trace joins it.
     var parent = ServiceContext.current ?? .topLevel
-    // No headers, nothing to extract (a plain client, Framed): spare the tracer the look.
-    if !context.headers.isEmpty { tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor()) }
     if followsUnsampledCallers, let traceparent = context.headers[W3CTraceparent.key], W3CTraceparent.saysNotSampled(traceparent) {
-      // The caller decided: no span (an unsampled span would only cost), and the handler's
-      // calls carry the caller's trace context on, still unsampled.
-      parent.inUnsampledCall = true
+      // The caller decided: no span (an unsampled span would only cost), not even the
+      // tracer's extraction; the handler's calls pass the caller's context on as it came.
+      parent.passedTrace = .unsampled(traceparent: traceparent, tracestate: context.headers[W3CTraceparent.stateKey])
       return try await ServiceContext.withValue(parent) { try await next(request, context) }
     }
+    // No headers, nothing to extract (a plain client, Framed): spare the tracer the look.
+    if !context.headers.isEmpty { tracer.extract(context.headers, into: &parent, using: CallHeadersExtractor()) }
     let span = tracer.startAnySpan(RPCSpanAttributes.spanName(service: context.service, method: context.method), context: parent, ofKind: .server)
     if let caller = context.caller { span.attributes[RPCSpanAttributes.callerService] = caller }
     if let tag = context.metadata.persistent[releaseTagKey] { span.attributes[RPCSpanAttributes.releaseTag] = tag }

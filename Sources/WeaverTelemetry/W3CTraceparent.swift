@@ -5,6 +5,7 @@ import Tracing
 /// server's tracing reads it on every call.
 package enum W3CTraceparent {
   package static let key = "traceparent"
+  package static let stateKey = "tracestate"
 
   /// Whether `traceparent` has the W3C layout: a version other than `ff`, a 32-digit trace
   /// id and a 16-digit parent id (neither all zeros), two flag digits, all lower-case hex;
@@ -38,17 +39,25 @@ package enum W3CTraceparent {
   }
 }
 
-/// Marks a context as inside a call its caller did not sample.
-private enum UnsampledCallKey: ServiceContextKey {
-  typealias Value = Bool
-  static let nameOverride: String? = "weaver.unsampled"
+/// How a context stands in a trace whose decision was made elsewhere, for the tracing fast
+/// paths (one service-context key: every look at the context costs).
+package enum PassedTrace: Sendable {
+  /// Inside a trace that is not sampled (a caller's, or a new one a root sampler declined):
+  /// calls made here send this `traceparent` (and `tracestate`) as they are, and no span is
+  /// recorded.
+  case unsampled(traceparent: String, tracestate: String?)
+  /// A span started here has a parent whose decision it follows (a root sampler's note).
+  case continues
+}
+
+private enum PassedTraceKey: ServiceContextKey {
+  typealias Value = PassedTrace
+  static let nameOverride: String? = "weaver.passed_trace"
 }
 
 extension ServiceContext {
-  /// Whether this context is inside a served call whose caller did not sample its trace
-  /// (then client calls made in it carry that context on and start no span).
-  var inUnsampledCall: Bool {
-    get { self[UnsampledCallKey.self] ?? false }
-    set { self[UnsampledCallKey.self] = newValue }
+  package var passedTrace: PassedTrace? {
+    get { self[PassedTraceKey.self] }
+    set { self[PassedTraceKey.self] = newValue }
   }
 }

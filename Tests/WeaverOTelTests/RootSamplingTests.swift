@@ -81,6 +81,13 @@ import WeaverTelemetry
     #expect(metadata["trace_id"] == .string(sent[1]) && metadata["span_id"] == .string(sent[2]))
   }
 
+  @Test func logLinesInACallItsCallerDidNotSampleCarryTheCallersTrace() {
+    var context = ServiceContext.topLevel
+    context.passedTrace = .unsampled(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", tracestate: nil)
+    let metadata = ServiceContext.$current.withValue(context) { WeaverOTel.loggingMetadataProvider.get() }
+    #expect(metadata["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736" && metadata["span_id"] == "00f067aa0ba902b7")
+  }
+
   @Test func aSamplerNamedByTheEnvironmentIsSwiftOTelsAlone() throws {
     #expect(try Self.tracer(ratio: 0.5) is RootSamplingTracer)
     #expect(!(try Self.tracer(ratio: 0.5, environment: ["OTEL_TRACES_SAMPLER": "always_on"]) is RootSamplingTracer))
