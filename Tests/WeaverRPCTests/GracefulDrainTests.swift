@@ -45,18 +45,18 @@ extension ServerProcessTests {
     #expect(await server.waitForExit() == 0)
   }
 
-  @Test func anIdleServerExitsAtOnce() async throws {
-    try await EchoServerProcess.with { server in
+  /// With ten minutes to drain, an exit at all shows that idle connections were not waited
+  /// for (no wall-clock bound, which a loaded machine would break).
+  @Test(.timeLimit(.minutes(1))) func anIdleServerExitsAtOnce() async throws {
+    try await EchoServerProcess.with(["--drain-timeout", "10m"]) { server in
       // One idle connection of our client, one that never spoke.
       let client = try ThriftClient(addresses: [server.address])
       defer { client.close() }
       _ = try await EchoLoadProbe.call(client)
       let raw = try await RawConnection.connect(port: server.port)
       defer { raw.close() }
-      let started = ContinuousClock.now
       server.signal(SIGTERM)
       #expect(await server.waitForExit() == 0)
-      #expect(started.duration(to: .now) < .milliseconds(500), "took \(started.duration(to: .now))")
     }
   }
 }

@@ -23,6 +23,9 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   @Option(help: "Close a connection whose frame stays half-received this long (slowloris).")
   var partialFrameTimeout: DurationArgument = DurationArgument(argument: "10s")!
 
+  @Option(help: "How long a graceful shutdown waits for calls in flight.")
+  var drainTimeout: DurationArgument = DurationArgument(argument: "2s")!
+
   @Option(help: ArgumentHelp("Governance rules (service.yaml) the server applies (limits), watched live.", valueName: "file"))
   var rules: String?
 
@@ -35,7 +38,7 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
     serving.prepareProcess()
     let processTelemetry = try telemetry.start(serviceName: "weaver-bench-echo", logLevel: serving.logLevel)
     let logger = serving.logger(label: "weaver.bench.echo")
-    var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: .seconds(2))
+    var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: drainTimeout.duration)
     configuration.middlewares = processTelemetry.serverMiddlewares
     configuration.limits.partialFrameTimeout = partialFrameTimeout.duration
     var following: Task<Void, any Error>?
