@@ -214,7 +214,7 @@ import WeaverTestSupport
           configuration: ThriftServerConfiguration(middlewares: [MetricsServerMiddleware(factory: factory)]))
         try await withThrowingTaskGroup(of: Void.self) { group in
           group.addTask { try await server.run() }
-          let client = try ThriftClient(addresses: ["127.0.0.1:\(try await server.localAddress.port!)"])
+          let client = try ThriftClient(addresses: ["127.0.0.1:\(try await server.localAddress.port!)"], configuration: ThriftClientConfiguration(connectTimeout: .seconds(10)))
           defer { client.close() }
           _ = try await EchoService.Client(channel: client).echo(req: EchoRequest(message: "measured"))
           #expect(await eventually { (try? await receiver.metricNames().contains(RPCMetricNames.serverDuration)) == true })

@@ -11,7 +11,7 @@ extension ServerProcessTests {
   @Test(arguments: [ThriftTransport.framed, .ttheader])
   func aClientThatNeverReadsKeepsTheServersMemoryBounded(transport: ThriftTransport) async throws {
     try await EchoServerProcess.with { server in
-      let client = try ThriftClient(addresses: [server.address])
+      let client = try ThriftClient(addresses: [server.address], configuration: .forTests)
       defer { client.close() }
       try await EchoLoadProbe.call(client)
       let baseline = try server.residentBytes

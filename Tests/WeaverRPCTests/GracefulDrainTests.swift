@@ -38,7 +38,7 @@ extension ServerProcessTests {
 
   @Test func theStandaloneEchoServerServesAndDrainsOnSigterm() async throws {
     let server = try await EchoServerProcess.start(standalone: true)
-    let client = try ThriftClient(addresses: [server.address])
+    let client = try ThriftClient(addresses: [server.address], configuration: .forTests)
     defer { client.close() }
     #expect(try await EchoLoadProbe.call(client) == "probe")
     server.signal(SIGTERM)
@@ -50,7 +50,7 @@ extension ServerProcessTests {
   @Test(.timeLimit(.minutes(1))) func anIdleServerExitsAtOnce() async throws {
     try await EchoServerProcess.with(["--drain-timeout", "10m"]) { server in
       // One idle connection of our client, one that never spoke.
-      let client = try ThriftClient(addresses: [server.address])
+      let client = try ThriftClient(addresses: [server.address], configuration: .forTests)
       defer { client.close() }
       _ = try await EchoLoadProbe.call(client)
       let raw = try await RawConnection.connect(port: server.port)

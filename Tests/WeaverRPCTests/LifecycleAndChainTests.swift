@@ -16,7 +16,7 @@ import WeaverThrift
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         let port = try await server.localAddress.port!
-        let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
         defer { client.close() }
         let interop = InteropService.Client(channel: client)
         #expect(try await interop.add(a: 1, b: 1) == 2)
@@ -49,7 +49,7 @@ import WeaverThrift
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.run() }
       let port = try await server.localAddress.port!
-      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
       defer { client.close() }
       let held = handler.gate.hold { try await InteropService.Client(channel: client).slow(millis: -1) }
       await handler.gate.waitForArrivals(1)

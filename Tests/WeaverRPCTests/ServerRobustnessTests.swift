@@ -17,7 +17,7 @@ import WeaverThrift
 
   /// Checks that a well-behaved client is still served.
   func stillServes(_ port: Int) async throws {
-    let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+    let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
     defer { client.close() }
     #expect(try await InteropService.Client(channel: client).add(a: 2, b: 3) == 5)
   }
@@ -53,7 +53,7 @@ import WeaverThrift
 
   @Test func anOversizedRequestFromAClientFailsCleanly() async throws {
     try await withServer(interopServices(), configuration: Self.configuration()) { _, port in
-      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
       defer { client.close() }
       let interop = InteropService.Client(channel: client)
       let huge = Payload(text: String(repeating: "x", count: 100 << 10))

@@ -11,7 +11,7 @@ import WeaverRPC
 @Suite struct TransportFiguresTests {
   @Test func bytesAndConnectionsAreCountedOnBothSidesAndReportedAsMetrics() async throws {
     try await withServer([EchoService.service(EchoBenchService())]) { server, port in
-      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
       defer { client.close() }
       let echo = EchoService.Client(channel: client)
       for index in 0..<10 { _ = try await echo.echo(req: EchoRequest(message: String(repeating: "x", count: 100 * index))) }

@@ -10,7 +10,7 @@ enum EchoLoadProbe {
 
   /// A fresh client's call to `port`: whether the server still serves newcomers.
   static func freshCall(port: Int) async throws -> String {
-    let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"])
+    let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: .forTests)
     defer { client.close() }
     return try await call(client)
   }
