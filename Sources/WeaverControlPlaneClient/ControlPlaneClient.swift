@@ -124,24 +124,18 @@ public final class ControlPlaneClient: Sendable {
     _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Empty>.none, as: T.Type, timeout: Duration? = nil
   ) async throws(ControlPlaneError) -> T {
     let servers = configuration.servers
+    let encoded = body.map { ByteBuffer(bytes: (try? JSONEncoder().encode($0)) ?? Data()) }
+    let limit = timeout ?? configuration.requestTimeout
     var failures: [String] = []
     for pass in 0..<2 {
       let start = current.load(ordering: .relaxed)
       var allRefused = true
       for attempt in 0..<servers.count {
         let index = (start + attempt) % servers.count
-        var request = HTTPClientRequest(url: servers[index] + path)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        if let token = configuration.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-          request.headers.add(name: "Content-Type", value: "application/json")
-          request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data()))
-        }
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-          let limit = timeout ?? configuration.requestTimeout
+          let request = request(method, servers[index] + path, body: encoded)
           response = try await http.execute(request, timeout: .nanoseconds(Int64((limit / .nanoseconds(1)).rounded())))
           bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
@@ -155,6 +149,19 @@ public final class ControlPlaneClient: Sendable {
       if !allRefused { break }
     }
     throw .unreachable(failures.joined(separator: "; "))
+  }
+
+  /// A request to `url` with the API's headers (and the bearer token, when set).
+  private func request(_ method: HTTPMethod, _ url: String, body: ByteBuffer?) -> HTTPClientRequest {
+    var request = HTTPClientRequest(url: url)
+    request.method = method
+    request.headers.add(name: "Accept", value: "application/json")
+    if let token = configuration.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+    if let body {
+      request.headers.add(name: "Content-Type", value: "application/json")
+      request.body = .bytes(body)
+    }
+    return request
   }
 
   /// Whether `error` is a refused TCP connect: the request never left this process.

@@ -58,14 +58,7 @@ public final class CallStatistics: Sendable {
 
   /// The figures of `context`'s method on `side`, made the first time it is asked for.
   func calls(_ side: Side, _ context: CallContext) -> MethodCalls {
-    let key = Key(side: side, service: context.service, method: context.method)
-    if let calls = methods.withLock({ $0[key] }) { return calls }
-    let made = MethodCalls(windowStart: now())
-    return methods.withLock { methods in
-      if let calls = methods[key] { return calls }
-      methods[key] = made
-      return made
-    }
+    methods.value(for: Key(side: side, service: context.service, method: context.method)) { MethodCalls(windowStart: now()) }
   }
 
   func started(_ calls: MethodCalls) {

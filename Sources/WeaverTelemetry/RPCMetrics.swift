@@ -47,7 +47,8 @@ final class RPCMetricHandles: Sendable {
     let success: Timer
     let declared: Timer
     private let failures = Mutex<[String: Timer]>([:])
-    let calls: CallStatistics.MethodCalls?
+    /// The method's snapshot statistics, when the middleware keeps them.
+    let calls: (statistics: CallStatistics, method: CallStatistics.MethodCalls)?
     private let makeTimer: @Sendable (_ outcome: String, _ code: String) -> Timer
 
     init(_ handles: RPCMetricHandles, _ context: CallContext) {
@@ -58,7 +59,7 @@ final class RPCMetricHandles: Sendable {
       inFlight = Meter(label: handles.inFlightName, dimensions: [("service", service), ("method", method)], factory: factory)
       success = makeTimer("success", "none")
       declared = makeTimer("declared", "none")
-      calls = handles.statistics.map { statistics, side in statistics.calls(side, context) }
+      calls = handles.statistics.map { statistics, side in (statistics, statistics.calls(side, context)) }
     }
 
     func duration(_ outcome: CallOutcome) -> Timer {
@@ -67,13 +68,7 @@ final class RPCMetricHandles: Sendable {
       case .declaredError: return declared
       case .failure(let code):
         let name = code.name
-        if let timer = failures.withLock({ $0[name] }) { return timer }
-        let made = makeTimer("failure", name)
-        return failures.withLock { failures in
-          if let timer = failures[name] { return timer }
-          failures[name] = made
-          return made
-        }
+        return failures.value(for: name) { makeTimer("failure", name) }
       }
     }
   }
@@ -86,21 +81,14 @@ final class RPCMetricHandles: Sendable {
   }
 
   func handles(_ context: CallContext) -> MethodHandles {
-    let key = Method(service: context.service, method: context.method)
-    if let handles = methods.withLock({ $0[key] }) { return handles }
-    let made = MethodHandles(self, context)
-    return methods.withLock { methods in
-      if let handles = methods[key] { return handles }
-      methods[key] = made
-      return made
-    }
+    methods.value(for: Method(service: context.service, method: context.method)) { MethodHandles(self, context) }
   }
 
   /// Runs `body` counted in flight and timed by how it ended.
   func measure<Response: Sendable>(_ context: CallContext, _ body: () async throws -> Response) async throws -> Response {
     let handles = handles(context)
     handles.inFlight.increment()
-    if let calls = handles.calls { statistics?.0.started(calls) }
+    if let calls = handles.calls { calls.statistics.started(calls.method) }
     let start = ContinuousClock.now
     let outcome: CallOutcome
     let response: Response
@@ -118,7 +106,7 @@ final class RPCMetricHandles: Sendable {
   private func finish(_ handles: MethodHandles, _ outcome: CallOutcome, since start: ContinuousClock.Instant) {
     let elapsed = start.duration(to: .now)
     handles.duration(outcome).recordNanoseconds(Self.nanoseconds(elapsed))
-    if let calls = handles.calls { statistics?.0.finished(calls, after: elapsed) }
+    if let calls = handles.calls { calls.statistics.finished(calls.method, after: elapsed) }
     handles.inFlight.decrement()
   }
 

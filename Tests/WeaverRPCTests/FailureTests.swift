@@ -8,9 +8,7 @@ import WeaverThrift
 /// Every way a call can fail ends in a clear error, quickly.
 @Suite struct FailureTests {
   func interop(port: Int, _ configure: (inout ThriftClientConfiguration) -> Void = { _ in }) throws -> (ThriftClient, InteropService.Client<ThriftClient>) {
-    // A generous connect: these tests are about how calls fail, and a loopback connect at
-    // the busy start of the suite on two cores has taken over the default 1 s (CI).
-    var configuration = ThriftClientConfiguration(connectTimeout: .seconds(10))
+    var configuration = ThriftClientConfiguration.forTests
     configure(&configuration)
     let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
     return (client, InteropService.Client(channel: client))
