@@ -21,6 +21,8 @@ let package = Package(
     .library(name: "WeaverTelemetry", targets: ["WeaverTelemetry"]),
     .library(name: "WeaverAdmin", targets: ["WeaverAdmin"]),
     .library(name: "WeaverOTel", targets: ["WeaverOTel"]),
+    .library(name: "WeaverGRPC", targets: ["WeaverGRPC"]),
+    .library(name: "WeaverHTTP", targets: ["WeaverHTTP"]),
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
@@ -55,6 +57,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.2.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
     .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
   ],
   targets: [
     // base
@@ -158,6 +164,36 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // adapters: the governance chain, tracing, metrics and metadata over grpc-swift-2
+    // (interceptors, a governed client transport, a discovery name resolver). Heavy: only
+    // apps and the command line depend on it.
+    .target(
+      name: "WeaverGRPC",
+      dependencies: [
+        "WeaverCore", "WeaverDiscovery", "WeaverGovernance",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // adapters: the governance chain, tracing, metrics and metadata over HTTP (Hummingbird
+    // middleware and a governed async-http-client)
+    .target(
+      name: "WeaverHTTP",
+      dependencies: [
+        "WeaverCore", "WeaverDiscovery", "WeaverGovernance",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
     // sdk: the control plane's HTTP client, the registrar and the resolver (apart from
     // WeaverDiscovery, so WeaverRPC's build does not pull in an HTTP client)
     .target(
@@ -217,6 +253,28 @@ let package = Package(
       plugins: ["WeaverThriftPlugin"]
     ),
 
+    // benchmarks over gRPC and HTTP: the echo services (code generated once from echo.proto,
+    // committed) and their load generators; apart from WeaverBench so the Thrift echo
+    // server builds without grpc-swift and Hummingbird.
+    .target(
+      name: "WeaverBenchAdapters",
+      dependencies: [
+        "WeaverCore", "WeaverBench", "WeaverGovernance", "WeaverDiscovery", "WeaverGRPC", "WeaverHTTP", "WeaverRPC", "WeaverThrift",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      exclude: ["echo.proto"],
+      swiftSettings: strictSwift
+    ),
+
     // The build plugin's tool: depends on the generator only, so plugin users build little.
     .executableTarget(
       name: "weaver-thrift-gen",
@@ -238,6 +296,9 @@ let package = Package(
         "WeaverRPC",
         "WeaverGovernance",
         "WeaverBench",
+        "WeaverBenchAdapters",
+        "WeaverGRPC",
+        "WeaverHTTP",
         "WeaverExampleModels",
         "WeaverStore",
         "WeaverControlPlane",
@@ -349,6 +410,23 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    // The gRPC and HTTP adapters, over real sockets and with real peers (grpcio, curl), and
+    // the edge → Thrift → gRPC chain of real processes.
+    .testTarget(
+      name: "WeaverAdapterTests",
+      dependencies: [
+        "WeaverGRPC", "WeaverHTTP", "WeaverBenchAdapters", "WeaverGovernance", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport",
+        "WeaverTesting",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift

@@ -65,6 +65,18 @@ public struct ThriftBenchPlan: Sendable {
     }
   }
 
+  /// The plan's rules, in a store for `service` (nil without rules).
+  public func ruleStore(service: String) throws(ThriftBenchError) -> RuleStore? {
+    guard let rules else { return nil }
+    let store = RuleStore(service: service)
+    do {
+      _ = try store.set(rules, layer: .file)
+    } catch {
+      throw ThriftBenchError("the rules do not apply: \(error)")
+    }
+    return store
+  }
+
   /// The client configuration this plan calls with (connection counts are set per lane).
   var clientConfiguration: ThriftClientConfiguration {
     var configuration = ThriftClientConfiguration(transport: transport, protocol: `protocol`)

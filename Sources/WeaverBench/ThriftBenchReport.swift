@@ -38,10 +38,21 @@ public struct ThriftBenchReport: Sendable, Codable, Equatable {
   /// The first message seen for each kind of failure.
   public var errorExamples: [String: String]
 
-  init(plan: ThriftBenchPlan, seconds: Double, histogram: Histogram<UInt64>, errors: [String: Int], examples: [String: String] = [:]) {
-    target = plan.target
-    transport = plan.transport.rawValue
-    `protocol` = plan.protocol.description
+  init(plan: ThriftBenchPlan, result: EchoLoadRun.Result) {
+    self.init(
+      target: plan.target, transport: plan.transport.rawValue, protocol: plan.protocol.description, plan: plan, seconds: result.seconds,
+      histogram: result.histogram, errors: result.errors, examples: result.examples)
+  }
+
+  /// A report of any echo benchmark: `transport` and `protocol` name what was spoken
+  /// (`ttheader` + `binary`, `http2` + `grpc`, `http1.1` + `json`).
+  public init(
+    target: String, transport: String, protocol: String, plan: ThriftBenchPlan, seconds: Double, histogram: Histogram<UInt64>,
+    errors: [String: Int], examples: [String: String] = [:]
+  ) {
+    self.target = target
+    self.transport = transport
+    self.`protocol` = `protocol`
     connections = plan.connections
     concurrency = plan.concurrency
     targetRate = plan.rate

@@ -71,6 +71,10 @@ public struct Metadata: Hashable, Sendable {
   /// The wire prefixes Kitex uses.
   public static let transientPrefix = "RPC_TRANSIT_"
   public static let persistentPrefix = "RPC_PERSIST_"
+  /// The prefixes on HTTP/2 (gRPC metadata) and HTTP headers, whose names are lower case:
+  /// keys are lowered on the way out.
+  public static let httpTransientPrefix = "rpc-transit-"
+  public static let httpPersistentPrefix = "rpc-persist-"
 
   /// The header entries that carry this metadata to the next hop.
   public var headerEntries: [String: String] {

@@ -20,6 +20,30 @@ extension ExternalTool {
     }
   }
 
+  /// Starts server processes one after another like ``withListeningProcess(_:hint:_:)``,
+  /// runs `body` with their ports (in order), and kills them all when `body` ends, also
+  /// when it or a later start throws.
+  @discardableResult
+  public static func withListeningProcesses<T: Sendable>(
+    _ commands: [[String]], hint: String, _ body: @Sendable ([Int]) async throws -> T
+  ) async throws -> T {
+    var started: [Process] = []
+    do {
+      var ports: [Int] = []
+      for command in commands {
+        let (process, port) = try await startListening(command, hint: hint)
+        started.append(process)
+        ports.append(port)
+      }
+      let result = try await body(ports)
+      for process in started { await stop(process) }
+      return result
+    } catch {
+      for process in started { await stop(process) }
+      throw error
+    }
+  }
+
   /// Starts a server process like ``withListeningProcess(_:hint:_:)`` and returns it with
   /// its port once it listens; the caller stops it. (Standard error is drained on a thread
   /// of its own, so a chatty server cannot stall on a full pipe.)

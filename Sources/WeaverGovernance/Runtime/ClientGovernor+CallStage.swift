@@ -7,8 +7,12 @@ extension ClientGovernor {
 
   /// Runs one call through the call stage; `attempt` is the transport's instance stage
   /// (select, send, report), run once per attempt.
+  ///
+  /// A transport that cannot run two attempts of one call at once passes
+  /// `concurrentAttempts: false`: hedging rules then make plain sequential retries.
   public func run<Request: Sendable, Response: Sendable>(
-    _ request: Request, context: CallContext, attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
+    _ request: Request, context: CallContext, concurrentAttempts: Bool = true,
+    attempt: @escaping @Sendable (Request, CallContext) async throws -> Response
   ) async throws -> Response {
     var resolved = currentRules().resolved(for: context.method)
     if let options = GovernanceCallOptions.current { resolved = ResolvedRules(options.applied(to: resolved.rules)) }
@@ -30,7 +34,7 @@ extension ClientGovernor {
     let runner = RetryRunner(governor: self, resolved: resolved, context: context)
     let start = time.now()
     budget.recordRequest(now: start)
-    if runner.isHedged {
+    if runner.isHedged && concurrentAttempts {
       let guarded: @Sendable (Request, CallContext) async throws -> Response = { request, context in
         let admission = try self.admit(context, breaker: breaker, now: self.time.now())
         do {

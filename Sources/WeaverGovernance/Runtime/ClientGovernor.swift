@@ -107,8 +107,7 @@ public final class ClientGovernor: InstanceSelector {
       state.balancers[resolved.rules.loadBalancer] = balancer
       return (state.instances, state.labels, balancer)
     }
-    let request = RouteRequest(
-      releaseTag: context.metadata.persistent[resolved.rules.routing.releaseTagKey], region: locality.region, zone: locality.zone)
+    let request = routeRequest(context, rules: resolved.rules.routing)
     let availability = instanceBreakers.availability(now: now)
     let decision: RouteDecision
     if availability.all && InstanceRouter.keepsEveryInstance(resolved.rules.routing, request: request, labels: labels) {
@@ -144,6 +143,21 @@ public final class ClientGovernor: InstanceSelector {
     if instances.isEmpty { throw RPCError(.unavailable, "no instance of \(service) to call") }
     if decision.candidates.isEmpty { throw RPCError(.unavailable, "no instance of \(service) for this call\(why)") }
     throw RPCError(.circuitOpen, "every instance of \(service) this call may use is ejected by its breaker\(why)")
+  }
+
+  /// The persistent key of the region a call comes from (the edge's `x-region`): when a
+  /// call carries one, region affinity prefers that region over this client's own, so a
+  /// request stays in its user's unit along the whole chain.
+  public static let regionMetadataKey = "region"
+
+  /// What routing matches for a call: its release tag, and the region it comes from
+  /// (this client's locality unless the call names one).
+  func routeRequest(_ context: CallContext, rules: RoutingRules) -> RouteRequest {
+    let tag = context.metadata.persistent[rules.releaseTagKey]
+    if let region = context.metadata.persistent[Self.regionMetadataKey], region != locality.region {
+      return RouteRequest(releaseTag: tag, region: region, zone: nil)
+    }
+    return RouteRequest(releaseTag: tag, region: locality.region, zone: locality.zone)
   }
 
   func log(_ transition: BreakerTransition, instance: Instance?, method: String? = nil) {

@@ -4,7 +4,7 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark Thrift services (drive an echo server, or serve one) and the control plane.",
-    subcommands: [BenchThriftCommand.self, BenchServeEchoCommand.self, BenchControlPlaneCommand.self]
+    abstract: "Benchmark Thrift, gRPC and HTTP services (drive an echo server, or serve one) and the control plane.",
+    subcommands: [BenchThriftCommand.self, BenchGRPCCommand.self, BenchHTTPCommand.self, BenchServeEchoCommand.self, BenchControlPlaneCommand.self]
   )
 }

@@ -107,12 +107,18 @@ struct ProcessTelemetry {
     self.exporting = exporting
   }
 
-  var serverMiddlewares: [any ServerMiddleware] {
-    (exporting ? [TracingServerMiddleware()] : []) + (measuring ? [MetricsServerMiddleware(statistics: snapshot?.calls)] : [])
+  var serverMiddlewares: [any ServerMiddleware] { serverMiddlewares(system: "apache_thrift") }
+
+  var clientMiddlewares: [any ClientMiddleware] { clientMiddlewares(system: "apache_thrift") }
+
+  /// The server middleware for calls of `system` (`rpc.system`: apache_thrift, grpc, http).
+  func serverMiddlewares(system: String) -> [any ServerMiddleware] {
+    (exporting ? [TracingServerMiddleware(system: system)] : []) + (measuring ? [MetricsServerMiddleware(statistics: snapshot?.calls)] : [])
   }
 
-  var clientMiddlewares: [any ClientMiddleware] {
-    (exporting ? [TracingClientMiddleware()] : []) + (measuring ? [MetricsClientMiddleware(statistics: snapshot?.calls)] : [])
+  /// The client middleware for calls of `system`.
+  func clientMiddlewares(system: String) -> [any ClientMiddleware] {
+    (exporting ? [TracingClientMiddleware(system: system)] : []) + (measuring ? [MetricsClientMiddleware(statistics: snapshot?.calls)] : [])
   }
 
   /// Puts `server`'s transport figures in the metrics and the snapshot, as `name`.

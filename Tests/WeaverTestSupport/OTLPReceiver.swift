@@ -1,19 +1,18 @@
 import Foundation
-import WeaverTestSupport
 
 /// The real OTLP receiver of `Tests/PythonPeer/otlp_receiver.py` (PyPI's
 /// opentelemetry-proto and grpcio, in the default python3), queried for what arrived.
-struct OTLPReceiver: Sendable {
-  let httpPort: Int
-  let grpcPort: Int
+public struct OTLPReceiver: Sendable {
+  public let httpPort: Int
+  public let grpcPort: Int
 
-  var httpEndpoint: String { "http://127.0.0.1:\(httpPort)" }
-  var grpcEndpoint: String { "http://127.0.0.1:\(grpcPort)" }
+  public var httpEndpoint: String { "http://127.0.0.1:\(httpPort)" }
+  public var grpcEndpoint: String { "http://127.0.0.1:\(grpcPort)" }
 
-  static let hint = "the OTLP receiver needs PyPI's opentelemetry-proto and grpcio: scripts/install-test-deps"
+  public static let hint = "the OTLP receiver needs PyPI's opentelemetry-proto and grpcio: scripts/install-test-deps"
 
   /// Runs `body` with a receiver (`stall`: one that accepts exports and never answers).
-  static func with<T: Sendable>(stall: Bool = false, _ body: @Sendable (OTLPReceiver) async throws -> T) async throws -> T {
+  public static func with<T: Sendable>(stall: Bool = false, _ body: @Sendable (OTLPReceiver) async throws -> T) async throws -> T {
     try await ExternalTool.withListeningProcess(
       ["python3", "Tests/PythonPeer/otlp_receiver.py"] + (stall ? ["--stall"] : []), hint: hint
     ) { port in
@@ -24,20 +23,20 @@ struct OTLPReceiver: Sendable {
   }
 
   /// One received span.
-  struct Span: Sendable, CustomStringConvertible {
-    var traceID, spanID, parentSpanID, name, service, via: String
-    var kind: Int
-    var attributes: [String: String]
-    var events: [String]
-    var statusCode: Int
+  public struct Span: Sendable, CustomStringConvertible {
+    public var traceID, spanID, parentSpanID, name, service, via: String
+    public var kind: Int
+    public var attributes: [String: String]
+    public var events: [String]
+    public var statusCode: Int
 
-    var description: String { "\(service) \(name) kind \(kind) \(traceID)/\(spanID)←\(parentSpanID) via \(via)" }
+    public var description: String { "\(service) \(name) kind \(kind) \(traceID)/\(spanID)←\(parentSpanID) via \(via)" }
 
     /// OTLP's span kinds.
-    static let server = 2, client = 3
+    public static let server = 2, client = 3
   }
 
-  func spans() async throws -> [Span] {
+  public func spans() async throws -> [Span] {
     let list = try await Self.get(port: httpPort, "/spans") as? [[String: Any]] ?? []
     return list.map { item in
       Span(
@@ -51,13 +50,13 @@ struct OTLPReceiver: Sendable {
   }
 
   /// Received log records: body, traceId, spanId, service.
-  func logs() async throws -> [[String: String]] {
+  public func logs() async throws -> [[String: String]] {
     let list = try await Self.get(port: httpPort, "/logs") as? [[String: Any]] ?? []
     return list.map { $0.mapValues { "\($0)" } }
   }
 
   /// Received metrics' names.
-  func metricNames() async throws -> Set<String> {
+  public func metricNames() async throws -> Set<String> {
     let list = try await Self.get(port: httpPort, "/metrics") as? [[String: Any]] ?? []
     return Set(list.compactMap { $0["name"] as? String })
   }
