@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import NIOPosix
 import Hummingbird
 import ServiceLifecycle
 import WeaverCore
@@ -28,10 +29,12 @@ public struct GRPCServerService: Service {
 public enum EchoServers {
   /// A gRPC echo server on `host:port` (0: any free port).
   public static func grpc(
-    host: String, port: Int, middlewares: [any ServerMiddleware], forward: (@Sendable (String) async throws -> String)? = nil
+    host: String, port: Int, middlewares: [any ServerMiddleware], forward: (@Sendable (String) async throws -> String)? = nil,
+    eventLoopGroup: MultiThreadedEventLoopGroup = .singleton
   ) -> GRPCServer<HTTP2ServerTransport.Posix> {
     GRPCServer(
-      transport: HTTP2ServerTransport.Posix(address: .ipv4(host: host, port: port), transportSecurity: .plaintext),
+      transport: HTTP2ServerTransport.Posix(
+        address: .ipv4(host: host, port: port), transportSecurity: .plaintext, eventLoopGroup: eventLoopGroup),
       services: [GRPCEchoService(forward: forward)],
       interceptors: middlewares.isEmpty ? [] : [GovernanceServerInterceptor(middlewares)])
   }
@@ -39,11 +42,12 @@ public enum EchoServers {
   /// An HTTP/1.1 echo server (`POST /echo`) on `host:port`; `onListening` gets the port.
   public static func http(
     host: String, port: Int, middlewares: [any ServerMiddleware], forward: (@Sendable (String) async throws -> String)? = nil,
-    onListening: @escaping @Sendable (Int) async -> Void
+    eventLoopGroup: MultiThreadedEventLoopGroup = .singleton, onListening: @escaping @Sendable (Int) async -> Void
   ) -> some ApplicationProtocol & Service {
     Application(
       router: HTTPEchoRouter.make(middlewares: middlewares, forward: forward),
       configuration: .init(address: .hostname(host, port: port), serverName: nil),
-      onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
+      onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+      eventLoopGroupProvider: .shared(eventLoopGroup))
   }
 }

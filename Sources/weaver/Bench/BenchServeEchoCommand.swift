@@ -68,6 +68,11 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Governance rules (service.yaml) the server applies (limits), watched live.", valueName: "file"))
   var rules: String?
 
+  /// The event loops the server runs on, whatever its protocol (`--threads`, else one per core); call once.
+  func makeEventLoopGroup() -> MultiThreadedEventLoopGroup {
+    threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? .singleton
+  }
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
@@ -102,12 +107,11 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
   private func serveThrift(
     middlewares: [any ServerMiddleware], echo: EchoRole, telemetry processTelemetry: ProcessTelemetry, logger: Logger
   ) async throws {
-    let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
     var configuration = ThriftServerConfiguration(host: serving.host, port: serving.port, drainTimeout: drainTimeout.duration)
     configuration.middlewares = middlewares
     configuration.limits.partialFrameTimeout = partialFrameTimeout.duration
     let server = ThriftServer(
-      serving: [EchoService.service(EchoBenchService(forward: echo.forward))], configuration: configuration, eventLoopGroup: group,
+      serving: [EchoService.service(EchoBenchService(forward: echo.forward))], configuration: configuration, eventLoopGroup: makeEventLoopGroup(),
       logger: logger)
     processTelemetry.watch(server, as: "echo")
     do {
@@ -124,7 +128,8 @@ extension BenchServeEchoCommand {
   private func serveGRPC(
     middlewares: [any ServerMiddleware], echo: EchoRole, telemetry processTelemetry: ProcessTelemetry, logger: Logger
   ) async throws {
-    let server = EchoServers.grpc(host: serving.host, port: serving.port, middlewares: middlewares, forward: echo.forward)
+    let server = EchoServers.grpc(
+      host: serving.host, port: serving.port, middlewares: middlewares, forward: echo.forward, eventLoopGroup: makeEventLoopGroup())
     let services = ServiceGroup(
       configuration: .init(
         services: (processTelemetry.services + echo.extras + [GRPCServerService(server: server)]).map { .init(service: $0) },
@@ -143,7 +148,9 @@ extension BenchServeEchoCommand {
     middlewares: [any ServerMiddleware], echo: EchoRole, telemetry processTelemetry: ProcessTelemetry, logger: Logger
   ) async throws {
     let host = serving.host
-    let app = EchoServers.http(host: host, port: serving.port, middlewares: middlewares, forward: echo.forward) { port in
+    let app = EchoServers.http(
+      host: host, port: serving.port, middlewares: middlewares, forward: echo.forward, eventLoopGroup: makeEventLoopGroup()
+    ) { port in
       echo.listening(host: host, port: port)
     }
     let services = ServiceGroup(

@@ -1,6 +1,9 @@
-// gRPC-Go load generator matching `weaver bench thrift`: the same flags (closed loop, or
-// constant rate with latency from each call's scheduled start) and the same JSON report
-// fields, so the peer table compares like with like.
+// Echo load generator matching `weaver bench thrift|grpc|http`: the same flags (closed loop,
+// or constant rate with latency from each call's scheduled start) and the same JSON report
+// fields, so the peer and protocol tables compare like with like. -protocol picks what it
+// speaks (protocols.go): gRPC (echo.Echo/Echo of echo.proto, grpc-go), Thrift (EchoService
+// of Echo.thrift over Framed + strict binary, Apache Thrift's Go library) or HTTP/1.1
+// (POST /echo with JSON, net/http keep-alive). Every reply must carry the message sent.
 package main
 
 import (
@@ -10,15 +13,9 @@ import (
 	"fmt"
 	"log"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/status"
-
-	"echobench/echo"
 )
 
 type latency struct {
@@ -31,39 +28,52 @@ type latency struct {
 }
 
 type report struct {
-	Target        string         `json:"target"`
-	Transport     string         `json:"transport"`
-	Connections   int            `json:"connections"`
-	Concurrency   int            `json:"concurrency"`
-	TargetRate    *int           `json:"targetRate,omitempty"`
-	PayloadBytes  int            `json:"payloadBytes"`
-	Seconds       float64        `json:"seconds"`
-	Calls         int            `json:"calls"`
-	QPS           float64        `json:"qps"`
-	LatencyMicros latency        `json:"latencyMicros"`
-	Errors        map[string]int `json:"errors"`
+	Target        string            `json:"target"`
+	Transport     string            `json:"transport"`
+	Protocol      string            `json:"protocol"`
+	Connections   int               `json:"connections"`
+	Concurrency   int               `json:"concurrency"`
+	TargetRate    *int              `json:"targetRate,omitempty"`
+	PayloadBytes  int               `json:"payloadBytes"`
+	Seconds       float64           `json:"seconds"`
+	Calls         int               `json:"calls"`
+	QPS           float64           `json:"qps"`
+	LatencyMicros latency           `json:"latencyMicros"`
+	Errors        map[string]int    `json:"errors"`
+	ErrorExamples map[string]string `json:"errorExamples,omitempty"`
+}
+
+// message is the payload: letters in turn rather than one repeated byte, so an echo that
+// returns anything but what it was sent shows.
+func message(bytes int) string {
+	letters := make([]byte, bytes)
+	for i := range letters {
+		letters[i] = byte('a' + i%26)
+	}
+	return string(letters)
 }
 
 func main() {
+	protocol := flag.String("protocol", "grpc", "grpc, thrift (Framed + binary) or http (HTTP/1.1 + JSON)")
 	target := flag.String("target", "127.0.0.1:50051", "server host:port")
-	connections := flag.Int("connections", 2, "HTTP/2 connections")
+	connections := flag.Int("connections", 2, "connections (HTTP/2 for gRPC, one call at a time for Thrift and HTTP/1.1)")
 	concurrency := flag.Int("concurrency", 32, "calls in flight")
 	rate := flag.Int("rate", 0, "calls per second; 0 for a closed loop")
 	duration := flag.Duration("duration", 10*time.Second, "measured time")
 	warmup := flag.Duration("warmup", time.Second, "time before measuring")
 	payload := flag.Int("payload", 128, "message bytes")
+	timeout := flag.Duration("timeout", 5*time.Second, "per-call deadline")
 	flag.Parse()
-
-	conns := make([]*grpc.ClientConn, *connections)
-	for i := range conns {
-		conn, err := grpc.Dial(*target, grpc.WithInsecure(), grpc.WithBlock())
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer conn.Close()
-		conns[i] = conn
+	if *connections < 1 || *concurrency < 1 {
+		log.Fatal("-connections and -concurrency must be at least 1")
 	}
-	request := &echo.EchoRequest{Message: strings.Repeat("x", *payload)}
+
+	sent := message(*payload)
+	dialed, err := dial(*protocol, *target, *connections, sent, *timeout)
+	if err != nil {
+		log.Fatalf("cannot connect to %s over %s: %v", *target, *protocol, err)
+	}
+	defer dialed.close()
 	start := time.Now()
 	measureFrom := start.Add(*warmup)
 	end := measureFrom.Add(*duration)
@@ -75,14 +85,16 @@ func main() {
 	var mutex sync.Mutex
 	var samples []int64
 	errors := map[string]int{}
+	examples := map[string]string{}
 	var wait sync.WaitGroup
 	for worker := 0; worker < *concurrency; worker++ {
 		wait.Add(1)
 		go func(worker int) {
 			defer wait.Done()
-			client := echo.NewEchoClient(conns[worker%len(conns)])
+			echo := dialed.echoers[worker%len(dialed.echoers)]
 			local := make([]int64, 0, 4096)
 			localErrors := map[string]int{}
+			localExamples := map[string]string{}
 			for {
 				var started time.Time
 				if interval > 0 {
@@ -100,17 +112,22 @@ func main() {
 						break
 					}
 				}
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				reply, err := client.Echo(ctx, request)
+				ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+				reply, err := echo(ctx)
 				cancel()
 				finished := time.Now()
 				if started.Before(measureFrom) || (interval == 0 && finished.After(end)) {
 					continue
 				}
+				if err == nil && reply != sent {
+					err = fmt.Errorf("%w: sent %d bytes, got %q", errWrongReply, len(sent), truncate(reply))
+				}
 				if err != nil {
-					localErrors[status.Code(err).String()]++
-				} else if len(reply.Message) != *payload {
-					localErrors["wrongReply"]++
+					kind := dialed.kind(err)
+					localErrors[kind]++
+					if _, seen := localExamples[kind]; !seen {
+						localExamples[kind] = truncate(err.Error())
+					}
 				} else {
 					local = append(local, finished.Sub(started).Microseconds())
 				}
@@ -119,6 +136,11 @@ func main() {
 			samples = append(samples, local...)
 			for kind, count := range localErrors {
 				errors[kind] += count
+			}
+			for kind, example := range localExamples {
+				if _, seen := examples[kind]; !seen {
+					examples[kind] = example
+				}
 			}
 			mutex.Unlock()
 		}(worker)
@@ -140,9 +162,12 @@ func main() {
 		sum += value
 	}
 	out := report{
-		Target: *target, Transport: "grpc", Connections: *connections, Concurrency: *concurrency,
-		PayloadBytes: *payload, Seconds: duration.Seconds(), Calls: len(samples),
+		Target: *target, Transport: dialed.transport, Protocol: dialed.protocol, Connections: *connections,
+		Concurrency: *concurrency, PayloadBytes: *payload, Seconds: duration.Seconds(), Calls: len(samples),
 		QPS: float64(len(samples)) / duration.Seconds(), Errors: errors,
+	}
+	if len(examples) > 0 {
+		out.ErrorExamples = examples
 	}
 	if *rate > 0 {
 		out.TargetRate = rate
@@ -155,4 +180,11 @@ func main() {
 	}
 	encoded, _ := json.Marshal(out)
 	fmt.Println(string(encoded))
+}
+
+func truncate(text string) string {
+	if len(text) > 200 {
+		return text[:200] + "…"
+	}
+	return text
 }
