@@ -420,7 +420,8 @@ let package = Package(
       name: "WeaverAdapterTests",
       dependencies: [
         "WeaverGRPC", "WeaverHTTP", "WeaverBenchAdapters", "WeaverGovernance", "WeaverCore", "WeaverDiscovery", "WeaverTestSupport",
-        "WeaverTesting",
+        "WeaverTesting", "WeaverTelemetry",
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "Hummingbird", package: "hummingbird"),
