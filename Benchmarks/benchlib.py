@@ -54,6 +54,8 @@ def ensure_packages():
     needed = [package for tool, package in wanted.items() if shutil.which(tool) is None]
     for path, package in (("/usr/include/thrift/server/TNonblockingServer.h", "libthrift-dev"),
                           ("/usr/include/event2/event.h", "libevent-dev"),
+                          # libthrift-dev's headers include Boost's, which it only recommends.
+                          ("/usr/include/boost/numeric/conversion/cast.hpp", "libboost-dev"),
                           ("/usr/share/gocode/src/google.golang.org/grpc/server.go", "golang-google-grpc-dev"),
                           ("/usr/share/gocode/src/github.com/apache/thrift/lib/go/thrift/transport.go", "golang-thrift-dev")):
         if not os.path.exists(path):

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 import WeaverRPC
+import WeaverTestSupport
 
 /// What a new user threw at `weaver bench serve-echo`, as tests: after each attack the
 /// server process is still up, answers a newcomer's call, and its memory stayed bounded.
@@ -57,6 +58,24 @@ extension ServerProcessTests {
       }
       #expect(!raw.channel.isActive, "cut off at the partial-frame timeout")
       #expect(sent < 5, "after \(sent) bytes")
+    }
+  }
+
+  /// A connection whose every frame arrives in two writes (as Apache Thrift's Go client
+  /// sends them) stays up however long it lives: only a frame that itself stays incomplete
+  /// past the timeout is cut off, not a connection that has had partial frames for longer.
+  @Test func framesSplitInTwoAreNeverTakenForSlowloris() async throws {
+    try await survives(["--partial-frame-timeout", "2s"]) { server in
+      let raw = try await RawConnection.connect(port: server.port)
+      let frame = try EchoFrames.request(bytes: 100, transport: .framed)
+      for sent in 1...12 {
+        try await raw.send(frame.getSlice(at: frame.readerIndex, length: 4)!)
+        try await Task.sleep(for: .milliseconds(300))  // the client's pace, not a timing assertion
+        try await raw.send(frame.getSlice(at: frame.readerIndex + 4, length: frame.readableBytes - 4)!)
+        #expect(await eventually { raw.bytesReceived.readableBytes >= sent * 4 + 100 }, "reply \(sent) came")
+      }
+      #expect(raw.channel.isActive, "3.6 s of split frames under a 2 s partial-frame timeout")
+      raw.close()
     }
   }
 

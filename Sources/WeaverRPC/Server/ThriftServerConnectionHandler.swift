@@ -37,11 +37,10 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   private let admission: CallsInFlightLimit
   let connection: ThriftServerConnection
   let maxCallsInFlight: Int
-  private let partialFrameTimeout: TimeAmount
   private let logger: Logger
   var reader: ThriftFrameReader
   private let idleTimer: ConnectionIdleTimer
-  private var partialFrameTimer: Scheduled<Void>?
+  private let partialFrames: PartialFrameWatch
   var context: ChannelHandlerContext?
   private var executor: EventLoopTaskExecutor?
   var calls: [UInt64: PendingCall] = [:]
@@ -69,13 +68,16 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     self.admission = admission
     self.connection = connection
     self.maxCallsInFlight = limits.maxConcurrentRequestsPerConnection
-    self.partialFrameTimeout = limits.partialFrameTimeout.timeAmount
+    self.partialFrames = PartialFrameWatch(timeout: limits.partialFrameTimeout.timeAmount)
     self.logger = logger
     self.reader = ThriftFrameReader(transport: nil, maxFrameSize: limits.maxFrameSize, limits: limits.protocolLimits)
     self.idleTimer = ConnectionIdleTimer(timeout: limits.idleTimeout.timeAmount)
     self.maxWaitingBytes = limits.maxQueuedRequestBytes
     self.backpressure = OutboundBackpressure(limits: limits)
     self.closeLinger = closeLinger.timeAmount
+    partialFrames.onStall = { [weak self] context, timeout in
+      self?.fail(context: context, ThriftFrameError("a frame stayed incomplete for \(timeout.nanoseconds / 1_000_000) ms"))
+    }
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -103,22 +105,14 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
     reader.append(bytes)
     do {
       while let frame = try reader.next() {
-        partialFrameTimer?.cancel()
-        partialFrameTimer = nil
+        partialFrames.frameCompleted()
         accept(frame)
       }
     } catch {
       fail(context: context, error)
       return
     }
-    if reader.hasPartialFrame && partialFrameTimer == nil {
-      let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-      let timeout = partialFrameTimeout
-      partialFrameTimer = context.eventLoop.scheduleTask(in: timeout) {
-        guard let context = this.value.context else { return }
-        this.value.fail(context: context, ThriftFrameError("a frame stayed incomplete for \(timeout.nanoseconds / 1_000_000) ms"))
-      }
-    }
+    partialFrames.update(partial: reader.hasPartialFrame, context)
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -127,8 +121,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
 
   func fail(context: ChannelHandlerContext, _ error: any Error, level: Logger.Level = .debug) {
     logger.log(level: level, "Thrift connection closed", metadata: ["reason": "\(error)"])
-    partialFrameTimer?.cancel()
-    partialFrameTimer = nil
+    partialFrames.stop()
     reader.reset()
     context.close(promise: nil)
   }
@@ -151,8 +144,7 @@ final class ThriftServerConnectionHandler: ChannelDuplexHandler {
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer.stop()
     backpressure.stop()
-    partialFrameTimer?.cancel()
-    partialFrameTimer = nil
+    partialFrames.stop()
     for pending in calls.values {
       pending.task?.cancel()
       pending.deadlineTimer?.cancel()

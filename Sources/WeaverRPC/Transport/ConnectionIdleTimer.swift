@@ -8,7 +8,7 @@ import NIOCore
 final class ConnectionIdleTimer {
   private let timeout: TimeAmount
   private var lastActivity = NIODeadline.now()
-  private var timer: Scheduled<Void>?
+  private let timer = RearmingTimer()
   /// Asked before an idle connection is closed; false keeps it open for another period.
   var mayClose: (@Sendable () -> Bool)?
 
@@ -19,7 +19,6 @@ final class ConnectionIdleTimer {
   /// Starts (or restarts) the timer; a handler may call it from both `handlerAdded` and
   /// `channelActive`.
   func start(_ context: ChannelHandlerContext) {
-    timer?.cancel()
     lastActivity = .now()
     arm(context, at: lastActivity + timeout)
   }
@@ -30,25 +29,18 @@ final class ConnectionIdleTimer {
   }
 
   func stop() {
-    timer?.cancel()
-    timer = nil
+    timer.stop()
   }
 
   private func arm(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
-    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-    timer = context.eventLoop.scheduleTask(deadline: deadline) {
-      let (idleTimer, context) = loopBound.value
-      idleTimer.fire(context)
-    }
+    timer.arm(context, at: deadline) { context in self.fire(context) }
   }
 
   private func fire(_ context: ChannelHandlerContext) {
-    guard timer != nil else { return }
     let idleSince = lastActivity
     let now = NIODeadline.now()
     guard now - idleSince >= timeout else { return arm(context, at: idleSince + timeout) }
     guard mayClose?() ?? true else { return arm(context, at: now + timeout) }
-    timer = nil
     context.close(promise: nil)
   }
 }
