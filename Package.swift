@@ -23,6 +23,7 @@ let package = Package(
     .library(name: "WeaverOTel", targets: ["WeaverOTel"]),
     .library(name: "WeaverGRPC", targets: ["WeaverGRPC"]),
     .library(name: "WeaverHTTP", targets: ["WeaverHTTP"]),
+    .library(name: "WeaverRedis", targets: ["WeaverRedis"]),
     .library(name: "WeaverThrift", targets: ["WeaverThrift"]),
     .library(name: "WeaverThriftIDL", targets: ["WeaverThriftIDL"]),
     .library(name: "WeaverCodegen", targets: ["WeaverCodegen"]),
@@ -223,6 +224,22 @@ let package = Package(
     ),
 
     // sdk: clients of the control plane (today: the resolver contract)
+    // adapters: a Redis Cluster client (RESP2/3 on SwiftNIO, slot routing, per-node pools and
+    // the governance breaker)
+    .target(
+      name: "WeaverRedis",
+      dependencies: [
+        "WeaverCore", "WeaverGovernance", "WeaverTelemetry",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
     .target(name: "WeaverDiscovery", dependencies: ["WeaverCore"], swiftSettings: strictSwift),
 
     // runtime
@@ -308,6 +325,7 @@ let package = Package(
         "WeaverTelemetry",
         "WeaverAdmin",
         "WeaverOTel",
+        "WeaverRedis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -343,7 +361,7 @@ let package = Package(
       name: "WeaverSamples",
       dependencies: [
         "WeaverCore", "WeaverRPC", "WeaverThrift", "WeaverGovernance", "WeaverDiscovery", "WeaverControlPlaneClient",
-        "WeaverControlPlaneModels", "WeaverConfig", "WeaverTelemetry",
+        "WeaverControlPlaneModels", "WeaverConfig", "WeaverTelemetry", "WeaverRedis",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -410,6 +428,19 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    // The Redis client against real redis-server processes (a 6-node cluster, standalone
+    // servers) and redis-py as an independent reader.
+    .testTarget(
+      name: "WeaverRedisTests",
+      dependencies: [
+        "WeaverRedis", "WeaverCore", "WeaverGovernance", "WeaverTestSupport", "WeaverTesting", "WeaverTelemetry",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        .product(name: "MetricsTestKit", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift

@@ -11,6 +11,7 @@ public enum PrometheusExposition {
     .merging(GovernanceEvents.Names.help) { first, _ in first }
     .merging(ExportMetricNames.help) { first, _ in first }
     .merging(TransportMetricNames.help) { first, _ in first }
+    .merging(RedisMetricNames.help) { first, _ in first }
 
   /// The registry's exposition with `# HELP` lines added before each `# TYPE` line that has
   /// none (`extraHelp` for metrics of your own).

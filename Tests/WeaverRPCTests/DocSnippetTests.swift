@@ -8,7 +8,7 @@ import WeaverTestSupport
 /// compiles: every `<!-- snippet: NAME -->` block on a page must match the region between
 /// `// snippet: NAME` and `// end-snippet` there, so a sample cannot rot.
 @Suite struct DocSnippetTests {
-  static let pages = ["README.md", "docs/runtime.md", "docs/governance.md", "docs/control-plane.md", "docs/observability.md"]
+  static let pages = ["README.md", "docs/runtime.md", "docs/governance.md", "docs/control-plane.md", "docs/observability.md", "docs/redis.md"]
 
   /// Every snippet region in the samples' sources, by name, dedented.
   static func sourceSnippets() throws -> [String: String] {

@@ -97,7 +97,8 @@ struct DemoTourCommand: AsyncParsableCommand {
   /// The store, the gateway in front of it, and a client calling the gateway, each a process
   /// given `telemetry` arguments; the servers are stopped (gracefully) whatever happens.
   private func runChain(telemetry: [String]) async throws {
-    try await withDemoServer(label: "store", ["--service-name", "feed-store"] + telemetry) { store in
+    let cache = await DemoRedis.storeArguments(environment: ProcessInfo.processInfo.environment) ?? []
+    try await withDemoServer(label: "store", ["--service-name", "feed-store"] + cache + telemetry) { store in
       try await withDemoServer(label: "gateway", ["--service-name", "feed-gateway", "--upstream", store] + telemetry) { gateway in
         let client = try DemoProcess(label: "client", arguments: ["demo", "client", "--target", gateway] + telemetry)
         let clientStatus = await client.exitStatus()

@@ -42,6 +42,8 @@ struct DemoClientCommand: AsyncParsableCommand {
       for post in page.posts {
         DemoOutput.line("  #\(post.id) \(post.author?.name ?? "?"): \(post.text)  tags: \(post.tags)  visibility: \(post.visibility)")
       }
+      let again = try await feed.getFeed(viewer: 2, limit: 10, cursor: nil)
+      DemoOutput.line("getFeed(viewer: 2, limit: 10) again → \(again.posts.count) posts, \(again == page ? "the same page" : "a different page")")
       DemoOutput.line("react(postID: 10, reaction: \"❤️\") → \(try await feed.react(postID: 10, reaction: "❤️"))")
       do {
         _ = try await feed.react(postID: 99, reaction: "👍")

@@ -3,9 +3,11 @@ import WeaverExampleModels
 import WeaverRPC
 
 /// The demo's implementation of the generated `FeedService.ServiceProtocol`. Given an
-/// upstream (another feed service: the demo's gateway → store hop), it reads feeds from it.
+/// upstream (another feed service: the demo's gateway → store hop), it reads feeds from it;
+/// given a cache, it keeps the pages it serves in Redis.
 struct DemoFeedService: FeedService.ServiceProtocol {
   var upstream: FeedService.Client<ThriftClient>?
+  var cache: DemoFeedCache?
 
   static let ada = User(id: 1, name: "ada", avatarURL: "https://example.com/ada.png")
   static let linus = User(id: 2, name: "linus")
@@ -20,6 +22,11 @@ struct DemoFeedService: FeedService.ServiceProtocol {
 
   func getFeed(viewer: UserID, limit: Int32, cursor: String?) async throws -> FeedPage {
     if let upstream { return try await upstream.getFeed(viewer: viewer, limit: limit, cursor: cursor) }
+    guard let cache else { return try page(viewer: viewer, limit: limit) }
+    return try await cache.page(viewer: viewer, limit: limit, cursor: cursor) { try page(viewer: viewer, limit: limit) }
+  }
+
+  private func page(viewer: UserID, limit: Int32) throws -> FeedPage {
     guard viewer > 0 else { throw NotFound(what: "user \(viewer)") }
     let visible = Self.posts.filter { $0.visibility != .private || $0.author?.id == viewer }
     let page = Array(visible.prefix(Int(min(limit, maxPageSize))))

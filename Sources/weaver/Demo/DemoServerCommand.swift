@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import WeaverExampleModels
 import WeaverRPC
+import WeaverRedis
 
 /// `weaver demo server`: the example feed service on a loopback port, until SIGTERM; with
 /// `--upstream`, a gateway that reads feeds from another one.
@@ -15,6 +16,12 @@ struct DemoServerCommand: AsyncParsableCommand {
 
   @Option(help: "Another feed service (host:port) to read feeds from: this one becomes its gateway.")
   var upstream: String?
+
+  @Option(help: ArgumentHelp("A standalone redis-server to cache feed pages in.", valueName: "host:port"))
+  var redis: String?
+
+  @Option(help: ArgumentHelp("A node of a Redis Cluster to cache feed pages in.", valueName: "host:port"))
+  var redisCluster: String?
 
   @Option(help: "The name this process gives itself in traces and calls (OTEL_SERVICE_NAME wins).")
   var serviceName: String = "feed-service"
@@ -30,9 +37,11 @@ struct DemoServerCommand: AsyncParsableCommand {
           rpcTimeout: .seconds(2), callerName: processTelemetry.serviceName, middlewares: processTelemetry.clientMiddlewares))
     }
     defer { upstreamClient?.close() }
+    let cache = try DemoRedis.cache(standalone: redis, cluster: redisCluster)
+    defer { cache?.shutdown() }
     let printer = DemoCallPrinter()
     let server = ThriftServer(
-      serving: [FeedService.service(DemoFeedService(upstream: upstreamClient.map { FeedService.Client(channel: $0) }))],
+      serving: [FeedService.service(DemoFeedService(upstream: upstreamClient.map { FeedService.Client(channel: $0) }, cache: cache?.cache))],
       configuration: ThriftServerConfiguration(
         host: serving.host, port: serving.port, drainTimeout: .seconds(2),
         middlewares: processTelemetry.serverMiddlewares + [printer]),
