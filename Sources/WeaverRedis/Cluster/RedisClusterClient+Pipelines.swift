@@ -108,13 +108,10 @@ extension RedisClusterClient {
         return commands.map { _ in .failure(failure) }
       }
       attempt += 1
-      metrics.retried(reason)
-      statistics.retried()
-      refreshInBackground()
       do {
-        try await time.sleep(configuration.retry.backoff(beforeRetry: attempt - 1, using: &generator))
+        try await waitBeforeRetry(attempt, reason: reason, using: &generator)
       } catch {
-        return commands.map { _ in .failure(.cancelled) }
+        return commands.map { _ in .failure(error) }
       }
     }
   }

@@ -239,17 +239,23 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
         throw failure
       }
       retries += 1
-      metrics.retried(reason)
-      statistics.retried()
-      if reason != "tryagain" && reason != "loading" {
-        // The node may be gone or demoted: learn the current map before the next try.
-        refreshInBackground()
-      }
-      do {
-        try await time.sleep(configuration.retry.backoff(beforeRetry: retries - 1, using: &generator))
-      } catch {
-        throw .cancelled
-      }
+      try await waitBeforeRetry(retries, reason: reason, using: &generator)
+    }
+  }
+
+  /// Counts retry number `retry` (1 is the first), starts a topology reload unless the
+  /// failure says the node is only busy, and sleeps the jittered backoff.
+  func waitBeforeRetry(_ retry: Int, reason: String, using generator: inout some RandomNumberGenerator) async throws(RedisError) {
+    metrics.retried(reason)
+    statistics.retried()
+    if reason != "tryagain" && reason != "loading" {
+      // The node may be gone or demoted: learn the current map before the next try.
+      refreshInBackground()
+    }
+    do {
+      try await time.sleep(configuration.retry.backoff(beforeRetry: retry - 1, using: &generator))
+    } catch {
+      throw .cancelled
     }
   }
 
