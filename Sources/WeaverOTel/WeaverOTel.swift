@@ -82,7 +82,7 @@ public enum WeaverOTel {
     }
     if !services.isEmpty {
       backends.service = ServiceGroup(
-        services: services, logger: Logger(label: "weaver.otel", factory: { _ in SwiftLogNoOpLogHandler() }))
+        services: services.map { ShutdownOrderTolerantService(inner: $0) }, logger: Logger(label: "weaver.otel", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
     return backends
   }

@@ -3,7 +3,10 @@
 redis-server): a 6-node cluster (3 primaries, 3 replicas) or one standalone server, on free
 loopback ports, in a temporary directory.
 
-    python3 Tests/RedisPeer/redis_servers.py cluster|standalone [--password P]
+    python3 Tests/RedisPeer/redis_servers.py cluster|standalone [--password P] [--no-aof]
+
+--no-aof leaves out the append-only file (benchmarks: no fsync or AOF rewrite in the middle
+of a measurement; the tests keep it, so a killed node restarts with its data).
 
 Prints `PORT <first port>` once every server answers (the cluster's nodes are on that port
 and the 5 after it, cluster bus ports 10000 higher, and the cluster state is ok), then reads
@@ -53,16 +56,47 @@ def port_free(port):
             return False
 
 
+def ephemeral_low():
+    """The first port the kernel hands out for outgoing connections (and `bind` to port 0)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_base(count, with_bus):
+    """A first port whose `count` ports (and bus ports, 10000 higher) are free now. They lie
+    below the ephemeral range where it leaves room, so no client's outgoing connection (nor
+    another test's port-0 server) can take one between this check and redis-server's bind,
+    or while a killed node is down before its restart."""
     import random
+    span = count + (10000 if with_bus else 0)
+    low, high = 10000, ephemeral_low() - span
+    if high <= low:
+        low, high = 20000, 50000
     for _ in range(500):
-        base = random.randint(20000, 50000)
+        base = random.randint(low, high)
         ports = list(range(base, base + count))
         if with_bus:
             ports += [p + 10000 for p in ports]
         if all(port_free(p) for p in ports):
             return base
     raise SystemExit("no free ports found")
+
+
+class PortChoice:
+    """Held from choosing ports until every server listens on them: two test suites starting
+    servers at the same moment must not both find the same ports free."""
+
+    def __enter__(self):
+        import fcntl
+        self.handle = open(os.path.join(tempfile.gettempdir(), "weaver-redis-ports.lock"), "w")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *_):
+        self.handle.close()
 
 
 def cli(port, *args, password=None, timeout=10):
@@ -73,20 +107,21 @@ def cli(port, *args, password=None, timeout=10):
 
 
 class Servers:
-    def __init__(self, mode, password):
+    def __init__(self, mode, password, aof=True):
         self.mode = mode
         self.password = password
+        self.aof = aof
         self.directory = tempfile.mkdtemp(prefix="weaver-redis-")
-        count = 6 if mode == "cluster" else 1
-        self.base = free_base(count, with_bus=(mode == "cluster"))
-        self.ports = list(range(self.base, self.base + count))
+        self.count = 6 if mode == "cluster" else 1
+        self.base = None
+        self.ports = []
         self.processes = {}
 
     def config(self, port):
         path = os.path.join(self.directory, f"node-{port}.conf")
         lines = [
             f"port {port}", "bind 127.0.0.1", f"dir {self.directory}", f"dbfilename dump-{port}.rdb",
-            "save \"\"", "appendonly yes", f"appenddirname aof-{port}", "protected-mode no", "loglevel warning", "enable-debug-command local",
+            "save \"\"", "appendonly yes" if self.aof else "appendonly no", f"appenddirname aof-{port}", "protected-mode no", "loglevel warning", "enable-debug-command local",
             f"logfile {self.directory}/log-{port}.txt",
         ]
         if self.mode == "cluster":
@@ -167,8 +202,11 @@ class Servers:
             raise SystemExit(f"redis-cli --cluster reshard failed: {result.stdout[-1000:]}{result.stderr[-1000:]}")
 
     def create(self):
-        for port in self.ports:
-            self.start(port)
+        with PortChoice():
+            self.base = free_base(self.count, with_bus=(self.mode == "cluster"))
+            self.ports = list(range(self.base, self.base + self.count))
+            for port in self.ports:
+                self.start(port)
         if self.mode == "cluster":
             arguments = ["--cluster", "create"] + [f"127.0.0.1:{p}" for p in self.ports] + [
                 "--cluster-replicas", "1", "--cluster-yes"]
@@ -202,7 +240,7 @@ def main():
     password = None
     if "--password" in sys.argv:
         password = sys.argv[sys.argv.index("--password") + 1]
-    servers = Servers(sys.argv[1], password)
+    servers = Servers(sys.argv[1], password, aof="--no-aof" not in sys.argv)
     signal.signal(signal.SIGTERM, lambda *_: (servers.stop(), sys.exit(0)))
     try:
         servers.create()

@@ -56,7 +56,7 @@ import WeaverTestSupport
       let port = try await server.localAddress.port!
       let client = try ThriftClient(
         addresses: ["127.0.0.1:\(port)"],
-        configuration: ThriftClientConfiguration(rpcTimeout: rpcTimeout, middlewares: [TracingClientMiddleware(tracer: tracer)]))
+        configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: rpcTimeout, middlewares: [TracingClientMiddleware(tracer: tracer)]))
       defer { client.close() }
       let result = try await body(EchoService.Client(channel: client))
       group.cancelAll()
@@ -142,7 +142,7 @@ import WeaverTestSupport
           group.addTask { try await server.run() }
           let client = try ThriftClient(
             addresses: ["127.0.0.1:\(try await server.localAddress.port!)"],
-            configuration: ThriftClientConfiguration(rpcTimeout: .seconds(30), middlewares: [CallerTraceparent(value: traceparent)]))
+            configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: .seconds(30), middlewares: [CallerTraceparent(value: traceparent)]))
           defer { client.close() }
           _ = try await EchoService.Client(channel: client).echo(req: EchoRequest(message: "decided upstream"))
           group.cancelAll()

@@ -45,7 +45,7 @@ extension ServerProcessTests {
   }
 
   @Test func aRefusedConnectFailsEveryWaitingCallAtOnce() async throws {
-    let port = try await withServer(interopServices()) { _, port in port }  // free a moment ago
+    let port = 1  // nothing listens there (a port freed a moment ago could be another test's by now)
     let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(rpcTimeout: .seconds(5)))
     defer { client.close() }
     let interop = InteropService.Client(channel: client)

@@ -9,7 +9,10 @@ public struct ThriftClientConfiguration: Sendable {
   /// for Apache/fbthrift THeader servers.
   public var transport: ThriftTransport
   public var `protocol`: ThriftProtocolID
-  /// How long to wait for a connection.
+  /// How long to wait for a connection (default 1 s). The timer runs on the client's event
+  /// loop, which runs every task it has before it looks at its sockets again: a loop kept
+  /// busy for longer than this (a server in the same process running calls on it, say)
+  /// fails a connect the peer had answered. Give such processes more.
   public var connectTimeout: Duration
   /// How long a call may take; nil for no limit. A call made while serving a call never
   /// outlives that call's deadline either. Per call: `CallContext.with(deadline:)`.
