@@ -48,11 +48,14 @@ import WeaverTestSupport
       }
       // The progress line went to standard error, as with the other weaver bench commands.
       #expect(errors.contains("SET [") && errors.contains("measuring]"))
-      // The SETs landed on every primary: the keys were routed by slot.
+      // The SETs landed on every primary (worker w keeps to primary w mod 3), with keys
+      // shaped as redis-benchmark --cluster shapes them: key:{tag}:000000000123.
       let cluster = ClusterRoutingTests.client(servers)
       defer { cluster.shutdown() }
       for primary in try await cluster.primaryNodes() {
         #expect((try await cluster.execute(RedisCommand("DBSIZE"), on: primary).int ?? 0) > 0)
+        let key = try await cluster.execute(RedisCommand("RANDOMKEY"), on: primary).string ?? ""
+        #expect(key.wholeMatch(of: /key:\{[0-9a-zA-Z]+\}:[0-9]{12}/) != nil, "\(key)")
       }
     }
   }

@@ -14,7 +14,8 @@ public struct RedisClientConfiguration: Sendable {
   public var breaker: BreakerRules = .redisNodeDefault
   /// Whether each command is wrapped in a span (no-op without a tracer bootstrapped).
   public var tracing = true
-  /// The tracer spans come from (default: the one bootstrapped in `InstrumentationSystem`).
+  /// The tracer spans come from (default: the one bootstrapped in `InstrumentationSystem`
+  /// when the client is made: bootstrap tracing before making clients).
   public var tracer: (any Tracer)?
   /// The factory metrics come from (default: the one bootstrapped in `MetricsSystem`).
   public var metricsFactory: (any MetricsFactory)?

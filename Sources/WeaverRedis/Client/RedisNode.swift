@@ -17,6 +17,7 @@ final class RedisNode: Sendable {
   private let onBreakerChange: (@Sendable (BreakerTransition) -> Void)?
   /// Exponentially weighted average reply time, in nanoseconds (0: none yet).
   private let averageLatency = Atomic<Int64>(0)
+  private let closed = Atomic<Bool>(false)
 
   init(
     address: RedisNodeAddress, readOnly: Bool, configuration: RedisConnectionConfiguration, pool options: RedisPoolOptions,
@@ -47,6 +48,27 @@ final class RedisNode: Sendable {
   /// Sends `commands` on one connection (one write) through the breaker; replies in order.
   /// Error replies are replies (the node answered); a failure of the node fails them all.
   func send(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+    if commands.count == 1 { return [try await send(commands[0])] }
+    return try await throughBreaker { connection throws(RedisError) -> [RESPValue] in
+      var replies: [RESPValue] = []
+      replies.reserveCapacity(commands.count)
+      for result in await connection.pipeline(commands) {
+        replies.append(try result.get())
+      }
+      return replies
+    }
+  }
+
+  /// Sends one command through the breaker; an error reply is a reply.
+  func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
+    try await throughBreaker { connection throws(RedisError) in try await connection.send(command) }
+  }
+
+  /// Runs `body` on a pooled connection if the breaker lets it, and tells the breaker how
+  /// it went and how long it took.
+  private func throughBreaker<T: Sendable>(
+    _ body: (RedisConnection) async throws(RedisError) -> T
+  ) async throws(RedisError) -> T {
     let start = time.now()
     let (permit, transition) = breaker.acquireWithTransition(now: start)
     if let transition { report(transition) }
@@ -55,18 +77,10 @@ final class RedisNode: Sendable {
       throw .circuitOpen(node: address, retryAfter: .zero)
     }
     do {
-      let replies = try await pool.withConnection { connection throws(RedisError) -> [RESPValue] in
-        if commands.count == 1 { return [try await connection.send(commands[0])] }
-        var replies: [RESPValue] = []
-        replies.reserveCapacity(commands.count)
-        for result in await connection.pipeline(commands) {
-          replies.append(try result.get())
-        }
-        return replies
-      }
+      let result = try await pool.withConnection(body)
       let end = time.now()
       record(.success, permit: permit, latency: end - start, now: end)
-      return replies
+      return result
     } catch {
       switch error {
       case .poolTimeout, .cancelled, .clientClosed:
@@ -101,8 +115,12 @@ final class RedisNode: Sendable {
     logger.warning("redis node circuit breaker \(transition)", metadata: ["redis.node": "\(address)"])
   }
 
+  /// Whether ``close()`` was called (the node left the topology, or the client closed).
+  var isClosed: Bool { closed.load(ordering: .relaxed) }
+
   /// Closes the node's connections.
   func close() {
+    closed.store(true, ordering: .relaxed)
     pool.close()
   }
 }

@@ -65,8 +65,13 @@ public struct ClusterTopology: Sendable, Hashable {
 
   /// The shard serving `slot`, nil when none does.
   public func shard(forSlot slot: UInt16) -> Shard? {
+    shardIndex(forSlot: slot).map { shards[$0] }
+  }
+
+  /// The index in ``shards`` of the shard serving `slot`, nil when none does.
+  func shardIndex(forSlot slot: UInt16) -> Int? {
     let index = owners[Int(slot)]
-    return index < 0 ? nil : shards[Int(index)]
+    return index < 0 ? nil : Int(index)
   }
 
   /// How many slots some shard serves (16384 in a healthy cluster).

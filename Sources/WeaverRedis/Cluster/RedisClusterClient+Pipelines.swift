@@ -7,39 +7,42 @@ extension RedisClusterClient {
   /// with a retryable failure is run again on its own with the full redirect handling.
   public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
     guard !commands.isEmpty else { return [] }
-    let topology: ClusterTopology
+    let routing: ClusterRouting
     do {
-      topology = try await self.topology()
+      routing = try await self.routing()
     } catch {
       return commands.map { _ in .failure(error) }
     }
     var results = [Result<RESPValue, RedisError>?](repeating: nil, count: commands.count)
-    var batches: [RedisNodeAddress: (node: RedisNode, indices: [Int])] = [:]
+    // A handful of nodes at most: a linear search by identity beats hashing addresses.
+    var batches: [(node: RedisNode, indices: [Int])] = []
     for (index, command) in commands.enumerated() {
       do {
-        let node = try target(for: command, in: topology)
-        batches[node.address, default: (node, [])].indices.append(index)
+        let node = try target(for: command, in: routing)
+        if let batch = batches.firstIndex(where: { $0.node === node }) {
+          batches[batch].indices.append(index)
+        } else {
+          batches.append((node, [index]))
+        }
       } catch {
         results[index] = .failure(error)
       }
     }
-    // Each node's share in one write, all nodes at once; commands that come back
-    // redirected or failed are run again one by one, with the full redirect handling.
-    let replies = await withTaskGroup(of: [(Int, Result<RESPValue, RedisError>)].self) { group in
-      for batch in batches.values {
-        group.addTask {
-          let share = batch.indices.map { commands[$0] }
-          do throws(RedisError) {
-            let replies = try await batch.node.send(share)
-            return Array(zip(batch.indices, replies.map { Result<RESPValue, RedisError>.success($0) }))
-          } catch {
-            return batch.indices.map { ($0, .failure(error)) }
-          }
+    // Each node's share in one write, all nodes at once (no child task when one node has
+    // them all); commands that come back redirected or failed are run again one by one,
+    // with the full redirect handling.
+    let replies: [(Int, Result<RESPValue, RedisError>)]
+    if batches.count == 1, let only = batches.first {
+      replies = await Self.send(commands, at: only.indices, to: only.node)
+    } else {
+      replies = await withTaskGroup(of: [(Int, Result<RESPValue, RedisError>)].self) { group in
+        for batch in batches {
+          group.addTask { await Self.send(commands, at: batch.indices, to: batch.node) }
         }
+        var all: [(Int, Result<RESPValue, RedisError>)] = []
+        for await share in group { all.append(contentsOf: share) }
+        return all
       }
-      var all: [(Int, Result<RESPValue, RedisError>)] = []
-      for await share in group { all.append(contentsOf: share) }
-      return all
     }
     var again: [Int] = []
     for (index, result) in replies {
@@ -76,6 +79,19 @@ extension RedisClusterClient {
     return results.map { $0 ?? .failure(.clientClosed) }
   }
 
+  /// Sends `commands[indices]` to `node` in one write; each index with its reply, or all
+  /// with the node's failure.
+  private static func send(
+    _ commands: [RedisCommand], at indices: [Int], to node: RedisNode
+  ) async -> [(Int, Result<RESPValue, RedisError>)] {
+    do throws(RedisError) {
+      let replies = try await node.send(indices.map { commands[$0] })
+      return Array(zip(indices, replies.map { Result<RESPValue, RedisError>.success($0) }))
+    } catch {
+      return indices.map { ($0, .failure(error)) }
+    }
+  }
+
   /// Runs `commands` on one connection of the first command's node (a write and its `WAIT`,
   /// say). If the node cannot be reached (nothing was sent) or the first command comes back
   /// `MOVED`, the whole batch goes again, with backoff, up to the retry limit.
@@ -86,7 +102,7 @@ extension RedisClusterClient {
     while true {
       let failure: RedisError
       do throws(RedisError) {
-        let node = try target(for: first, in: try await topology())
+        let node = try target(for: first, in: try await routing())
         let replies = try await node.send(commands)
         if case .error(let error) = replies[0], let redirect = error.redirect, redirect.kind == .moved,
           attempt < options.maxRedirects

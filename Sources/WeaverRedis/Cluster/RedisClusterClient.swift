@@ -32,7 +32,7 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
   private let state = Mutex(State())
 
   private struct State {
-    var topology: ClusterTopology?
+    var routing: ClusterRouting?
     /// The reload under way; others wait for it rather than start their own.
     var refresh: Task<ClusterTopology, any Error>?
     var closed = false
@@ -57,8 +57,15 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
 
   /// The slot map in use; loaded on first need.
   public func topology() async throws(RedisError) -> ClusterTopology {
-    if let topology = state.withLock({ $0.topology }) { return topology }
-    return try await refreshTopology()
+    try await routing().topology
+  }
+
+  /// The slot map in use and its primaries' nodes; loaded on first need.
+  func routing() async throws(RedisError) -> ClusterRouting {
+    if let routing = state.withLock({ $0.routing }) { return routing }
+    try await refreshTopology()
+    if let routing = state.withLock({ $0.routing }) { return routing }
+    throw .clientClosed
   }
 
   /// Reloads the slot map from any node that answers; concurrent callers share one reload.
@@ -73,9 +80,10 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
     }
     do {
       let topology = try await task.value
+      let routing = try ClusterRouting(topology, nodes: nodes)
       state.withLock { state in
         if state.refresh == task { state.refresh = nil }
-        state.topology = topology
+        state.routing = routing
       }
       metrics.topologyRefreshed(ok: true)
       statistics.refreshed()
@@ -93,7 +101,8 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
   /// Takes a `MOVED` reply's word for its slot at once and reloads the whole map behind it.
   func learn(_ redirect: ClusterRedirect) {
     state.withLock { state in
-      state.topology = state.topology?.moving(slot: redirect.slot, to: redirect.node)
+      guard let topology = state.routing?.topology.moving(slot: redirect.slot, to: redirect.node) else { return }
+      if let routing = try? ClusterRouting(topology, nodes: nodes) { state.routing = routing }
     }
     refreshInBackground()
   }
@@ -104,7 +113,7 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
   }
 
   private func loadTopology() async throws(RedisError) -> ClusterTopology {
-    let known = state.withLock { $0.topology?.nodes } ?? []
+    let known = state.withLock { $0.routing?.topology.nodes } ?? []
     var candidates = known.shuffled()
     for seed in seeds.shuffled() where !candidates.contains(seed) { candidates.append(seed) }
     var reasons: [String] = []
@@ -141,20 +150,22 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
 
   // MARK: Routing
 
-  /// The node that should run `command` under `topology`.
-  func target(for command: RedisCommand, in topology: ClusterTopology) throws(RedisError) -> RedisNode {
+  /// The node that should run `command` under `routing`.
+  func target(for command: RedisCommand, in routing: ClusterRouting) throws(RedisError) -> RedisNode {
     switch command.slot {
     case .crossSlot:
       throw .crossSlot(command: command.name)
     case .none:
-      guard let shard = topology.shards.randomElement() else { throw .clusterUnavailable("the topology has no shards") }
-      return try nodes.node(shard.primary)
+      guard let index = routing.topology.shards.indices.randomElement() else {
+        throw .clusterUnavailable("the topology has no shards")
+      }
+      return try routing.primary(ofShard: index, nodes: nodes)
     case .slot(let slot):
-      guard let shard = topology.shard(forSlot: slot) else {
+      guard let index = routing.topology.shardIndex(forSlot: slot) else {
         throw .server(RedisServerError("CLUSTERDOWN Hash slot \(slot) not served"))
       }
-      guard command.isReadOnly, options.readFrom != .primary else { return try nodes.node(shard.primary) }
-      return try readNode(of: shard)
+      guard command.isReadOnly, options.readFrom != .primary else { return try routing.primary(ofShard: index, nodes: nodes) }
+      return try readNode(of: routing.topology.shards[index])
     }
   }
 
@@ -202,18 +213,17 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
     var redirected: ClusterRedirect?
     while true {
       let node: RedisNode
-      var batch = [command]
+      var asking = false
       if let redirect = redirected {
         node = try nodes.node(redirect.node)
-        if redirect.kind == .ask { batch = [RedisCommand("ASKING"), command] }
+        asking = redirect.kind == .ask
         redirected = nil
       } else {
-        node = try target(for: command, in: try await topology())
+        node = try target(for: command, in: try await routing())
       }
       let failure: RedisError
       do throws(RedisError) {
-        let replies = try await node.send(batch)
-        let reply = replies[replies.count - 1]
+        let reply = asking ? try await node.send([RedisCommand("ASKING"), command])[1] : try await node.send(command)
         guard case .error(let error) = reply else {
           span.attributes["server.address"] = node.address.host
           span.attributes["server.port"] = node.address.port

@@ -38,8 +38,8 @@ public struct RedisCommand: Sendable {
 
   /// A command with no arguments yet.
   public init(_ name: String, readOnly: Bool = false, idempotent: Bool = false) {
-    self.name = name.uppercased()
-    self.body = ByteBuffer()
+    self.name = name.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) ? name.uppercased() : name
+    self.body = ByteBufferAllocator().buffer(capacity: 64)
     self.argumentCount = 1
     self.isReadOnly = readOnly
     self.isIdempotent = idempotent || readOnly
@@ -70,6 +70,20 @@ public struct RedisCommand: Sendable {
 
   /// Adds a key: it is sent and counts toward the command's slot.
   public mutating func key(_ key: some RESPArgument) {
+    addKey(key)
+  }
+
+  /// Adds a key (the common case, without a generic call across modules).
+  public mutating func key(_ key: String) {
+    addKey(key)
+  }
+
+  /// Adds a key given as bytes.
+  public mutating func key(_ key: ByteBuffer) {
+    addKey(key)
+  }
+
+  private mutating func addKey(_ key: some RESPArgument) {
     let payloadStart = Self.writeBulk(key, to: &body)
     let keySlot = HashSlot.slot(of: body.readableBytesView[payloadStart..<(body.writerIndex - 2)])
     argumentCount += 1
@@ -86,6 +100,24 @@ public struct RedisCommand: Sendable {
     argumentCount += 1
   }
 
+  /// Adds a text argument (the common cases, without a generic call across modules).
+  public mutating func argument(_ value: String) {
+    Self.writeBulk(value, to: &body)
+    argumentCount += 1
+  }
+
+  /// Adds a bytes argument.
+  public mutating func argument(_ value: ByteBuffer) {
+    Self.writeBulk(value, to: &body)
+    argumentCount += 1
+  }
+
+  /// Adds a number argument.
+  public mutating func argument(_ value: Int) {
+    Self.writeBulk(value, to: &body)
+    argumentCount += 1
+  }
+
   /// Adds every argument of `values`.
   public mutating func arguments(_ values: some Sequence<some RESPArgument>) {
     for value in values { argument(value) }
@@ -96,11 +128,13 @@ public struct RedisCommand: Sendable {
     for key in keys { self.key(key) }
   }
 
+  /// Bytes ``write(to:)`` writes, at most.
+  var encodedSize: Int { body.readableBytes + 24 }
+
   /// Writes the whole command (array header, then the arguments) to `buffer`.
   func write(to buffer: inout ByteBuffer) {
     buffer.writeInteger(UInt8(ascii: "*"))
-    buffer.writeString(String(argumentCount))
-    buffer.writeStaticString("\r\n")
+    buffer.writeDecimal(argumentCount)
     buffer.writeImmutableBuffer(body)
   }
 
@@ -120,8 +154,7 @@ public struct RedisCommand: Sendable {
       scratch = bytes
     }
     buffer.writeInteger(UInt8(ascii: "$"))
-    buffer.writeString(String(length))
-    buffer.writeStaticString("\r\n")
+    buffer.writeDecimal(length)
     let start = buffer.writerIndex
     if let scratch {
       buffer.writeImmutableBuffer(scratch)
@@ -153,6 +186,27 @@ public struct RedisCommand: Sendable {
       return Set(1...max(1, arguments.count))
     default:
       return arguments.isEmpty ? [] : [1]
+    }
+  }
+}
+
+extension ByteBuffer {
+  /// Writes a non-negative `value` in decimal and `\r\n`, as RESP frames lengths, in one
+  /// write and without making a string.
+  mutating func writeDecimal(_ value: Int) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and \r\n fit
+    withUnsafeMutableBytes(of: &digits) { scratch in
+      var index = scratch.count
+      index -= 2
+      scratch[index] = UInt8(ascii: "\r")
+      scratch[index + 1] = UInt8(ascii: "\n")
+      var rest = UInt(max(0, value))
+      repeat {
+        index -= 1
+        scratch[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      } while rest > 0
+      writeBytes(UnsafeRawBufferPointer(rebasing: scratch[index...]))
     }
   }
 }

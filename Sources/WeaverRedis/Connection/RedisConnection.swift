@@ -117,7 +117,7 @@ public final class RedisConnection: Sendable {
   /// ``RESPValue/error(_:)``, not thrown (the caller decides: a cluster follows `MOVED`).
   public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
     let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-    submit([command], promises: [promise])
+    onEventLoop { $0.send(command, promise: promise) }
     do {
       return try await promise.futureResult.get()
     } catch {
@@ -128,32 +128,32 @@ public final class RedisConnection: Sendable {
   /// Sends every command in one write and returns their replies in order.
   public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
     guard !commands.isEmpty else { return [] }
-    let promises = commands.map { _ in channel.eventLoop.makePromise(of: RESPValue.self) }
-    submit(commands, promises: promises)
-    var results: [Result<RESPValue, RedisError>] = []
-    results.reserveCapacity(commands.count)
-    for promise in promises {
-      do {
-        results.append(.success(try await promise.futureResult.get()))
-      } catch {
-        results.append(.failure(error as? RedisError ?? .connectionClosed(node: node, reason: "\(error)")))
-      }
+    let promise = channel.eventLoop.makePromise(of: [Result<RESPValue, RedisError>].self)
+    onEventLoop { $0.send(commands, promise: promise) }
+    do {
+      return try await promise.futureResult.get()
+    } catch {
+      // The batch promise only ever succeeds; this is for the compiler.
+      let failure = error as? RedisError ?? .connectionClosed(node: node, reason: "\(error)")
+      return commands.map { _ in .failure(failure) }
     }
-    return results
   }
 
   /// Sends `command` expecting no reply in band (RESP3 `SUBSCRIBE`: its confirmations come
   /// as push messages).
   func sendExpectingNoReply(_ command: RedisCommand) {
-    submit([command], promises: [nil])
+    onEventLoop { $0.sendExpectingNoReply(command) }
   }
 
-  private func submit(_ commands: [RedisCommand], promises: [EventLoopPromise<RESPValue>?]) {
+  /// Runs `body` with the handler on the connection's event loop: at once when already
+  /// there (a caller running on that loop, as `weaver bench redis` workers do), else queued.
+  @inline(__always)
+  private func onEventLoop(_ body: @escaping @Sendable (RedisConnectionHandler) -> Void) {
     let handler = self.handler
     if channel.eventLoop.inEventLoop {
-      handler.value.send(commands, promises: promises)
+      body(handler.value)
     } else {
-      channel.eventLoop.execute { handler.value.send(commands, promises: promises) }
+      channel.eventLoop.execute { body(handler.value) }
     }
   }
 

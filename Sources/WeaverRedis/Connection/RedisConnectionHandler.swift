@@ -7,9 +7,40 @@ final class RedisConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
+  /// The replies of a pipeline, gathered for one promise: one future and one wake-up for
+  /// the whole batch rather than one per command.
+  final class PendingBatch {
+    let promise: EventLoopPromise<[Result<RESPValue, RedisError>]>
+    let count: Int
+    var replies: [Result<RESPValue, RedisError>] = []
+
+    init(count: Int, promise: EventLoopPromise<[Result<RESPValue, RedisError>]>) {
+      self.count = count
+      self.promise = promise
+      replies.reserveCapacity(count)
+    }
+
+    func add(_ reply: Result<RESPValue, RedisError>) {
+      replies.append(reply)
+      if replies.count == count { promise.succeed(replies) }
+    }
+  }
+
+  private enum Waiter {
+    case one(EventLoopPromise<RESPValue>)
+    case batch(PendingBatch)
+  }
+
   private struct Waiting {
-    var promise: EventLoopPromise<RESPValue>
+    var waiter: Waiter
     var deadline: NIODeadline
+
+    func complete(_ reply: Result<RESPValue, RedisError>) {
+      switch waiter {
+      case .one(let promise): promise.completeWith(reply.mapError { $0 as any Error })
+      case .batch(let batch): batch.add(reply)
+      }
+    }
   }
 
   private let node: RedisNodeAddress
@@ -39,20 +70,43 @@ final class RedisConnectionHandler: ChannelInboundHandler {
     failAll(.connectionClosed(node: node, reason: "the connection was torn down"))
   }
 
-  /// Sends `commands` in one write; `promises[i]`, when present, gets the reply of
-  /// `commands[i]` (a command without one expects no reply: `SUBSCRIBE` in RESP3).
-  func send(_ commands: [RedisCommand], promises: [EventLoopPromise<RESPValue>?]) {
+  /// Sends `commands` in one write; `promise` gets their replies, in order (a command
+  /// whose connection failed first gets the failure).
+  func send(_ commands: [RedisCommand], promise: EventLoopPromise<[Result<RESPValue, RedisError>]>) {
+    let batch = PendingBatch(count: commands.count, promise: promise)
     guard let context, closedBecause == nil else {
       let error = closedBecause ?? .connectionClosed(node: node, reason: "the connection is closed")
-      for promise in promises { promise?.fail(error) }
+      for _ in commands { batch.add(.failure(error)) }
       return
     }
-    var buffer = context.channel.allocator.buffer(capacity: 64 * commands.count)
+    var buffer = context.channel.allocator.buffer(capacity: commands.reduce(0) { $0 + $1.encodedSize })
     let deadline = NIODeadline.now() + commandTimeout
-    for (command, promise) in zip(commands, promises) {
+    for command in commands {
       command.write(to: &buffer)
-      if let promise { waiting.append(Waiting(promise: promise, deadline: deadline)) }
+      waiting.append(Waiting(waiter: .batch(batch), deadline: deadline))
     }
+    armTimer(context: context)
+    context.writeAndFlush(NIOAny(buffer), promise: nil)
+  }
+
+  /// Sends `command` expecting no reply in band (RESP3 `SUBSCRIBE`: its confirmations come
+  /// as push messages).
+  func sendExpectingNoReply(_ command: RedisCommand) {
+    guard let context, closedBecause == nil else { return }
+    var buffer = context.channel.allocator.buffer(capacity: command.encodedSize)
+    command.write(to: &buffer)
+    context.writeAndFlush(NIOAny(buffer), promise: nil)
+  }
+
+  /// Sends one command whose reply goes to `promise`.
+  func send(_ command: RedisCommand, promise: EventLoopPromise<RESPValue>) {
+    guard let context, closedBecause == nil else {
+      promise.fail(closedBecause ?? .connectionClosed(node: node, reason: "the connection is closed"))
+      return
+    }
+    var buffer = context.channel.allocator.buffer(capacity: command.encodedSize)
+    command.write(to: &buffer)
+    waiting.append(Waiting(waiter: .one(promise), deadline: NIODeadline.now() + commandTimeout))
     armTimer(context: context)
     context.writeAndFlush(NIOAny(buffer), promise: nil)
   }
@@ -88,11 +142,7 @@ final class RedisConnectionHandler: ChannelInboundHandler {
       fail(with: .protocolViolation("\(node) sent a reply no command was waiting for"), context: context)
       return
     }
-    next.promise.succeed(value)
-    if waiting.isEmpty {
-      timer?.cancel()
-      timer = nil
-    }
+    next.complete(.success(value))
   }
 
   func channelInactive(context: ChannelHandlerContext) {
@@ -116,12 +166,15 @@ final class RedisConnectionHandler: ChannelInboundHandler {
     timer?.cancel()
     timer = nil
     while let next = waiting.popFirst() {
-      next.promise.fail(error)
+      next.complete(.failure(error))
     }
   }
 
   /// One timer per connection, set for the oldest command's deadline (later commands have
-  /// later deadlines); it moves on as replies come.
+  /// later deadlines). It is not cancelled when replies come: when it fires it looks at the
+  /// oldest command then waiting and sets itself for that one's deadline, so a connection
+  /// answering one command after another schedules one timer per command timeout, not one
+  /// per command.
   private func armTimer(context: ChannelHandlerContext) {
     guard timer == nil, let first = waiting.first else { return }
     timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: first.deadline) { [weak self] in

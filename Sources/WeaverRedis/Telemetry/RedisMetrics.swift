@@ -9,12 +9,17 @@ final class RedisMetrics: Sendable {
   private let factory: any MetricsFactory
   /// Counters by metric name and label value.
   private let counters = Mutex<[String: Counter]>([:])
+  /// Commands that ended well: counted on every command, so kept at hand.
+  private let commandsOK: Counter
 
   init(factory: (any MetricsFactory)?) {
-    self.factory = factory ?? MetricsSystem.factory
+    let factory = factory ?? MetricsSystem.factory
+    self.factory = factory
+    self.commandsOK = Counter(label: RedisMetricNames.commands, dimensions: [("outcome", "ok")], factory: factory)
   }
 
   func commandEnded(_ outcome: String) {
+    guard outcome != "ok" else { return commandsOK.increment() }
     counter(RedisMetricNames.commands, ("outcome", outcome)).increment()
   }
 

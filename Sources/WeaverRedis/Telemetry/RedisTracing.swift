@@ -4,15 +4,23 @@ import Tracing
 /// (`db.system.name`, `db.operation.name`, `db.namespace`, `server.address`, `server.port`);
 /// nothing at all when tracing is off.
 struct RedisTracing: Sendable {
-  var enabled: Bool
-  var database: Int
-  var tracer: (any Tracer)?
+  /// The tracer spans go to; nil when tracing is off or the tracer would drop them all.
+  let tracer: (any Tracer)?
+  let database: Int
+
+  /// Traces into `tracer`, or the process's tracer as bootstrapped when the client is made
+  /// (`InstrumentationSystem`; bootstrap it first, as for servers and middleware).
+  init(enabled: Bool, database: Int, tracer: (any Tracer)?) {
+    let chosen = enabled ? tracer ?? InstrumentationSystem.tracer : nil
+    self.tracer = chosen is NoOpTracer ? nil : chosen
+    self.database = database
+  }
 
   func withSpan<T>(
     _ operation: String, node: RedisNodeAddress?, _ body: (any Tracing.Span) async throws(RedisError) -> T
   ) async throws(RedisError) -> T {
-    guard enabled else { return try await body(NoOpTracer.NoOpSpan(context: .topLevel)) }
-    let span = (tracer ?? InstrumentationSystem.tracer).startAnySpan(operation, ofKind: .client)
+    guard let tracer else { return try await body(NoOpTracer.NoOpSpan(context: .topLevel)) }
+    let span = tracer.startAnySpan(operation, ofKind: .client)
     defer { span.end() }
     span.attributes["db.system.name"] = "redis"
     span.attributes["db.operation.name"] = operation

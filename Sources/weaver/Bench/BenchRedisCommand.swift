@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOPosix
+import WeaverRPC
 import WeaverBench
 import WeaverRedis
 
@@ -13,7 +15,9 @@ struct BenchRedisCommand: AsyncParsableCommand {
       Like `redis-benchmark --cluster -t set,get -c C -P P -r N -d D`: --clients workers each \
       send --pipeline commands of random keys and wait for all replies before the next batch; \
       tests run one after another. A batch is one call in the report (latency is per batch); \
-      commands per second are calls × pipeline. Failures are counted by kind and the run goes \
+      commands per second are calls × pipeline. On a cluster, as with \
+      `redis-benchmark --cluster`, each worker keeps to one primary and each batch to one of \
+      its slots, named by a hash tag (key:{3Xb}:000000012345). Failures are counted by kind and the run goes \
       on (through a failover, say). Example:
         weaver bench redis --cluster 127.0.0.1:7000 --clients 50 --pipeline 16 --duration 10s
       """
@@ -46,7 +50,7 @@ struct BenchRedisCommand: AsyncParsableCommand {
   @Option(help: "Keys are drawn at random from this many (redis-benchmark -r).")
   var keyspace: Int = 100_000
 
-  @Option(help: "Connections per node at most (default: --clients).")
+  @Option(help: "Connections per node at most, over all event loops (default: --clients).")
   var poolSize: Int?
 
   @Flag(help: "Print the report as JSON on standard output (progress still goes to standard error).")
@@ -77,32 +81,43 @@ struct BenchRedisCommand: AsyncParsableCommand {
 
   func run() async throws {
     let address = RedisNodeAddress((cluster ?? server)!)!
-    var configuration = RedisClientConfiguration()
-    configuration.pool.poolSize = poolSize ?? clients
-    let client: any RedisCommandExecuting
-    let shutdown: () -> Void
-    if cluster != nil {
-      let clusterClient = RedisClusterClient(seeds: [address], configuration: configuration)
-      do {
-        _ = try await clusterClient.topology()
-      } catch {
-        throw CommandFailure(description: "\(error)\nStart a cluster, or use --server for a standalone redis-server.")
+    // One lane per event loop, each with its own client on that loop (see RedisLoadGenerator).
+    let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+    let laneCount = max(1, min(loops.count, clients))
+    var lanes: [RedisLoadGenerator.Lane] = []
+    var shutdowns: [() -> Void] = []
+    defer { for shutdown in shutdowns { shutdown() } }
+    var keys = RedisBenchKeys(keyspace: keyspace)
+    for (index, loop) in loops.prefix(laneCount).enumerated() {
+      var configuration = RedisClientConfiguration()
+      let laneWorkers = clients / laneCount + (index < clients % laneCount ? 1 : 0)
+      configuration.pool.poolSize = poolSize.map { max(1, $0 / laneCount) } ?? laneWorkers
+      let client: any RedisCommandExecuting
+      if cluster != nil {
+        let clusterClient = RedisClusterClient(seeds: [address], configuration: configuration, group: loop)
+        shutdowns.append(clusterClient.shutdown)
+        let topology: ClusterTopology
+        do {
+          topology = try await clusterClient.topology()
+        } catch {
+          throw CommandFailure(description: "\(error)\nStart a cluster, or use --server for a standalone redis-server.")
+        }
+        if index == 0 { keys = RedisBenchKeys(keyspace: keyspace, topology: topology) }
+        client = clusterClient
+      } else {
+        let standalone = RedisClient(node: address, configuration: configuration, group: loop)
+        shutdowns.append(standalone.shutdown)
+        do {
+          _ = try await standalone.ping()
+        } catch {
+          throw CommandFailure(description: "\(error)\nStart one with: redis-server --port \(address.port)")
+        }
+        client = standalone
       }
-      client = clusterClient
-      shutdown = clusterClient.shutdown
-    } else {
-      let standalone = RedisClient(node: address, configuration: configuration)
-      do {
-        _ = try await standalone.ping()
-      } catch {
-        throw CommandFailure(description: "\(error)\nStart one with: redis-server --port \(address.port)")
-      }
-      client = standalone
-      shutdown = standalone.shutdown
+      lanes.append(RedisLoadGenerator.Lane(client: client, executor: EventLoopTaskExecutor(loop)))
     }
-    defer { shutdown() }
     let generator = RedisLoadGenerator(
-      client: client, clients: clients, pipeline: pipeline, keyspace: keyspace, dataSize: dataSize, duration: duration.duration,
+      lanes: lanes, clients: clients, pipeline: pipeline, keys: keys, dataSize: dataSize, duration: duration.duration,
       warmup: warmup.duration)
     let progress = ProgressLine()
     var reports: [String: ThriftBenchReport] = [:]
