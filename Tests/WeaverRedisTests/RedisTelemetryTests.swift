@@ -39,6 +39,10 @@ import WeaverTestSupport
       #expect(push.attributes["db.response.status_code"]?.toSpanAttribute() == "WRONGTYPE".toSpanAttribute())
       #expect(try metrics.expectCounter(RedisMetricNames.commands, [("outcome", "ok")]).totalValue == 1)
       #expect(try metrics.expectCounter(RedisMetricNames.commands, [("outcome", "error_reply")]).totalValue == 1)
+      // A pipeline's commands count one by one, by how each ended.
+      _ = await redis.pipeline([RedisCommand("PING"), RedisCommand("ECHO", arguments: ["x"]), RedisCommand("LPUSH", key: "list", "y")])
+      #expect(try metrics.expectCounter(RedisMetricNames.commands, [("outcome", "ok")]).totalValue == 3)
+      #expect(try metrics.expectCounter(RedisMetricNames.commands, [("outcome", "error_reply")]).totalValue == 2)
 
       // The server dies: connects fail and are retried; the third failure opens the node's
       // breaker (gauge 2), so the last retry and the next command end as circuit_open.

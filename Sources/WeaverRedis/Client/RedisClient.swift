@@ -43,7 +43,7 @@ public final class RedisClient: RedisCommandExecuting, Service {
       var retry = 0
       while true {
         do throws(RedisError) {
-          let reply = try await node.send([command])[0]
+          let reply = try await node.send(command)
           if case .error(let error) = reply { throw RedisError.server(error) }
           metrics.commandEnded("ok")
           return reply
@@ -70,14 +70,17 @@ public final class RedisClient: RedisCommandExecuting, Service {
 
   public func pipelineOnOneConnection(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
     guard !commands.isEmpty else { return [] }
+    let results: [Result<RESPValue, RedisError>]
     do {
-      return try await node.send(commands).map { reply in
+      results = try await node.send(commands).map { reply in
         if case .error(let error) = reply { return .failure(.server(error)) }
         return .success(reply)
       }
     } catch {
-      return commands.map { _ in .failure(error) }
+      results = commands.map { _ in .failure(error) }
     }
+    metrics.commandsEnded(results)
+    return results
   }
 
   public func primaryNodes() async throws(RedisError) -> [RedisNodeAddress] { [address] }

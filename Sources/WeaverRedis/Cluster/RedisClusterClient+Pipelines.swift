@@ -6,6 +6,12 @@ extension RedisClusterClient {
   /// Replies come back in the order of `commands`; a command answered `MOVED`, `ASK` or
   /// with a retryable failure is run again on its own with the full redirect handling.
   public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
+    let results = await splitPipeline(commands)
+    metrics.commandsEnded(results)
+    return results
+  }
+
+  private func splitPipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
     guard !commands.isEmpty else { return [] }
     let routing: ClusterRouting
     do {
@@ -96,6 +102,12 @@ extension RedisClusterClient {
   /// say). If the node cannot be reached (nothing was sent) or the first command comes back
   /// `MOVED`, the whole batch goes again, with backoff, up to the retry limit.
   public func pipelineOnOneConnection(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
+    let results = await oneConnectionPipeline(commands)
+    metrics.commandsEnded(results)
+    return results
+  }
+
+  private func oneConnectionPipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
     guard let first = commands.first else { return [] }
     var generator = SystemRandomNumberGenerator()
     var attempt = 0

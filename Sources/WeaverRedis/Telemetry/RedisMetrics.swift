@@ -23,6 +23,18 @@ final class RedisMetrics: Sendable {
     counter(RedisMetricNames.commands, ("outcome", outcome)).increment()
   }
 
+  /// Counts each command of a pipeline by how it ended.
+  func commandsEnded(_ results: [Result<RESPValue, RedisError>]) {
+    var ok: Int64 = 0
+    for result in results {
+      switch result {
+      case .success: ok += 1
+      case .failure(let error): commandEnded(error.kind)
+      }
+    }
+    if ok > 0 { commandsOK.increment(by: ok) }
+  }
+
   func redirected(_ kind: ClusterRedirect.Kind) {
     counter(RedisMetricNames.redirects, ("kind", kind.rawValue.lowercased())).increment()
   }
