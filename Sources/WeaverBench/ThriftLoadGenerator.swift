@@ -73,7 +73,7 @@ public struct ThriftLoadGenerator: Sendable {
   }
 
   /// Lane `lane`'s share of `total`, spread as evenly as possible.
-  private static func share(of total: Int, lane: Int, lanes: Int) -> Int {
+  public static func share(of total: Int, lane: Int, lanes: Int) -> Int {
     total / lanes + (lane < total % lanes ? 1 : 0)
   }
 

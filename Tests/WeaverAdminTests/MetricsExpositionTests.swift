@@ -31,7 +31,7 @@ import WeaverTestSupport
       let client = try ThriftClient(
         addresses: ["127.0.0.1:\(port)"],
         configuration: ThriftClientConfiguration(
-          connectTimeout: .seconds(10), middlewares: [MetricsClientMiddleware(factory: factory), CallStatisticsClientMiddleware(sources.calls)]))
+          connectTimeout: .testConnectTimeout, middlewares: [MetricsClientMiddleware(factory: factory), CallStatisticsClientMiddleware(sources.calls)]))
       defer { client.close() }
       sources.watch(server, as: "echo")
       transport.watch(server, as: "echo")

@@ -56,7 +56,7 @@ import WeaverTestSupport
       let port = try await server.localAddress.port!
       let client = try ThriftClient(
         addresses: ["127.0.0.1:\(port)"],
-        configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: rpcTimeout, middlewares: [TracingClientMiddleware(tracer: tracer)]))
+        configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout, rpcTimeout: rpcTimeout, middlewares: [TracingClientMiddleware(tracer: tracer)]))
       defer { client.close() }
       let result = try await body(EchoService.Client(channel: client))
       group.cancelAll()
@@ -142,7 +142,7 @@ import WeaverTestSupport
           group.addTask { try await server.run() }
           let client = try ThriftClient(
             addresses: ["127.0.0.1:\(try await server.localAddress.port!)"],
-            configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: .seconds(30), middlewares: [CallerTraceparent(value: traceparent)]))
+            configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout, rpcTimeout: .seconds(30), middlewares: [CallerTraceparent(value: traceparent)]))
           defer { client.close() }
           _ = try await EchoService.Client(channel: client).echo(req: EchoRequest(message: "decided upstream"))
           group.cancelAll()
@@ -214,7 +214,7 @@ import WeaverTestSupport
           configuration: ThriftServerConfiguration(middlewares: [MetricsServerMiddleware(factory: factory)]))
         try await withThrowingTaskGroup(of: Void.self) { group in
           group.addTask { try await server.run() }
-          let client = try ThriftClient(addresses: ["127.0.0.1:\(try await server.localAddress.port!)"], configuration: ThriftClientConfiguration(connectTimeout: .seconds(10)))
+          let client = try ThriftClient(addresses: ["127.0.0.1:\(try await server.localAddress.port!)"], configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout))
           defer { client.close() }
           _ = try await EchoService.Client(channel: client).echo(req: EchoRequest(message: "measured"))
           #expect(await eventually { (try? await receiver.metricNames().contains(RPCMetricNames.serverDuration)) == true })

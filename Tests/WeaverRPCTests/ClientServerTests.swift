@@ -17,7 +17,7 @@ import WeaverThrift
   /// the default 5 s, and a loopback connect over the default 1 s.
   func client(_ port: Int, _ transport: ThriftTransport, _ protocol: ThriftProtocolID, configure: (inout ThriftClientConfiguration) -> Void = { _ in }) throws -> ThriftClient {
     var configuration = ThriftClientConfiguration(
-      transport: transport, protocol: `protocol`, connectTimeout: .seconds(10), rpcTimeout: .seconds(60))
+      transport: transport, protocol: `protocol`, connectTimeout: .testConnectTimeout, rpcTimeout: .seconds(60))
     configure(&configuration)
     return try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
   }

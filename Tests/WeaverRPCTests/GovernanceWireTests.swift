@@ -34,7 +34,7 @@ import WeaverThrift
     for code in [RPCError.Code.overloaded, .circuitOpen, .degraded, .injectedFault] {
       let refusing = Refusing(error: RPCError(code, "refused by test"))
       try await withServer(interopServices(), configuration: ThriftServerConfiguration(middlewares: [refusing])) { _, port in
-        let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(transport: transport, connectTimeout: .seconds(10)))
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(transport: transport, connectTimeout: .testConnectTimeout))
         defer { client.close() }
         let error = await #expect(throws: RPCError.self) { try await InteropService.Client(channel: client).add(a: 1, b: 2) }
         #expect(error?.code == code, "\(transport): \(String(describing: error))")

@@ -16,7 +16,7 @@ extension ServerProcessTests {
     for round in 1...20 {
       try await EchoServerProcess.with { server in
         // TTHeader: 2 connections × 16 calls, like `weaver bench`; Framed: a connection per call.
-        var configuration = ThriftClientConfiguration(transport: transport, connectTimeout: .seconds(10))
+        var configuration = ThriftClientConfiguration(transport: transport, connectTimeout: .testConnectTimeout)
         configuration.maxConnectionsPerInstance = transport == .ttheader ? 2 : 32
         configuration.maxConcurrentCallsPerConnection = 16
         let client = try ThriftClient(addresses: [server.address], configuration: configuration)

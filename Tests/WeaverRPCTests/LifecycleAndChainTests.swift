@@ -105,11 +105,11 @@ import WeaverThrift
   @Test func metadataAndDeadlinesFollowTheCallChain() async throws {
     // Front (SecondService) calls Back (InteropService.seen) while serving a call.
     try await withServer(interopServices()) { _, backPort in
-      let back = try ThriftClient(addresses: ["127.0.0.1:\(backPort)"], configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), callerName: "front"))
+      let back = try ThriftClient(addresses: ["127.0.0.1:\(backPort)"], configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout, callerName: "front"))
       defer { back.close() }
       let front = ForwardingSecond(back: InteropService.Client(channel: back))
       try await withServer([SecondService.service(front)]) { _, frontPort in
-        let client = try ThriftClient(addresses: ["127.0.0.1:\(frontPort)"], configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: .seconds(30)))
+        let client = try ThriftClient(addresses: ["127.0.0.1:\(frontPort)"], configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout, rpcTimeout: .seconds(30)))
         defer { client.close() }
         let seenAtBack = try await CallContext.with(metadata: Metadata(transient: ["hop": "1"], persistent: ["release": "canary"])) {
           try await SecondService.Client(channel: client).second(text: "x")
@@ -128,7 +128,7 @@ import WeaverThrift
     var serverConfiguration = ThriftServerConfiguration()
     serverConfiguration.middlewares = [Recorder(name: "s1", log: serverLog), Recorder(name: "s2", log: serverLog)]
     try await withServer(interopServices(), configuration: serverConfiguration) { _, port in
-      let configuration = ThriftClientConfiguration(connectTimeout: .seconds(10), middlewares: [Recorder(name: "c1", log: clientLog), MetadataStamp(), Recorder(name: "c2", log: clientLog)])
+      let configuration = ThriftClientConfiguration(connectTimeout: .testConnectTimeout, middlewares: [Recorder(name: "c1", log: clientLog), MetadataStamp(), Recorder(name: "c2", log: clientLog)])
       let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
       defer { client.close() }
       let seen = try await InteropService.Client(channel: client).seen()

@@ -12,7 +12,7 @@ import WeaverThrift
   func ourClientCallsAPythonServer(pythonTransport: String, protocol: String, transport: ThriftTransport) async throws {
     let protocolID: ThriftProtocolID = `protocol` == "compact" ? .compact : .binary
     try await withPythonServer(transport: pythonTransport, protocol: `protocol`) { port in
-      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(transport: transport, protocol: protocolID, connectTimeout: .seconds(10)))
+      let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: ThriftClientConfiguration(transport: transport, protocol: protocolID, connectTimeout: .testConnectTimeout))
       defer { client.close() }
       let interop = InteropService.Client(channel: client)
       let payload = Payload(text: "from Swift", numbers: [7, -7], extra: ["x": "y"], blob: Data([1, 2, 3]))

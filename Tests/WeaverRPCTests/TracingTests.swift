@@ -26,7 +26,7 @@ import WeaverTelemetry
     try ThriftClient(
       addresses: ["127.0.0.1:\(port)"],
       configuration: ThriftClientConfiguration(
-        transport: transport, connectTimeout: .seconds(10), rpcTimeout: .seconds(30), callerName: "tracing-test", middlewares: [TracingClientMiddleware(tracer: tracer)]))
+        transport: transport, connectTimeout: .testConnectTimeout, rpcTimeout: .seconds(30), callerName: "tracing-test", middlewares: [TracingClientMiddleware(tracer: tracer)]))
   }
 
   @Test(arguments: [ThriftTransport.ttheader, .theader])
@@ -93,7 +93,7 @@ import WeaverTelemetry
       await #expect(throws: Oops.self) { try await InteropService.Client(channel: client).fail(code: 7) }
       let impatient = try ThriftClient(
         addresses: ["127.0.0.1:\(port)"],
-        configuration: ThriftClientConfiguration(connectTimeout: .seconds(10), rpcTimeout: .milliseconds(50), middlewares: [TracingClientMiddleware(tracer: tracer)]))
+        configuration: ThriftClientConfiguration(connectTimeout: .testConnectTimeout, rpcTimeout: .milliseconds(50), middlewares: [TracingClientMiddleware(tracer: tracer)]))
       defer { impatient.close() }
       await #expect(throws: RPCError.self) { _ = try await InteropService.Client(channel: impatient).slow(millis: 2_000) }
     }

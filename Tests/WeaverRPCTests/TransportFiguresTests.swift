@@ -43,7 +43,7 @@ import WeaverRPC
   @Test func callsWaitingForAPooledConnectionAreCounted() async throws {
     try await withServer([EchoService.service(EchoBenchService())]) { _, port in
       // Framed: one call per connection at a time; one connection: the rest wait.
-      var configuration = ThriftClientConfiguration(transport: .framed, connectTimeout: .seconds(10), rpcTimeout: .seconds(60))
+      var configuration = ThriftClientConfiguration(transport: .framed, connectTimeout: .testConnectTimeout, rpcTimeout: .seconds(60))
       configuration.maxConnectionsPerInstance = 1
       let client = try ThriftClient(addresses: ["127.0.0.1:\(port)"], configuration: configuration)
       defer { client.close() }

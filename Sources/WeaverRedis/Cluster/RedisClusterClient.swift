@@ -63,14 +63,17 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
   /// The slot map in use and its primaries' nodes; loaded on first need.
   func routing() async throws(RedisError) -> ClusterRouting {
     if let routing = state.withLock({ $0.routing }) { return routing }
-    try await refreshTopology()
-    if let routing = state.withLock({ $0.routing }) { return routing }
-    throw .clientClosed
+    return try await reload()
   }
 
   /// Reloads the slot map from any node that answers; concurrent callers share one reload.
   @discardableResult
   public func refreshTopology() async throws(RedisError) -> ClusterTopology {
+    try await reload().topology
+  }
+
+  /// Reloads the slot map (one reload at a time) and makes it the one in use.
+  private func reload() async throws(RedisError) -> ClusterRouting {
     let task = try state.withLock { state throws(RedisError) -> Task<ClusterTopology, any Error> in
       guard !state.closed else { throw .clientClosed }
       if let refresh = state.refresh { return refresh }
@@ -88,7 +91,7 @@ public final class RedisClusterClient: RedisCommandExecuting, Service {
       metrics.topologyRefreshed(ok: true)
       statistics.refreshed()
       nodes.retain(Set(topology.nodes + seeds))
-      return topology
+      return routing
     } catch {
       state.withLock { state in
         if state.refresh == task { state.refresh = nil }

@@ -96,24 +96,25 @@ public struct RedisCommand: Sendable {
 
   /// Adds an argument that is not a key.
   public mutating func argument(_ value: some RESPArgument) {
-    Self.writeBulk(value, to: &body)
-    argumentCount += 1
+    addArgument(value)
   }
 
   /// Adds a text argument (the common cases, without a generic call across modules).
   public mutating func argument(_ value: String) {
-    Self.writeBulk(value, to: &body)
-    argumentCount += 1
+    addArgument(value)
   }
 
   /// Adds a bytes argument.
   public mutating func argument(_ value: ByteBuffer) {
-    Self.writeBulk(value, to: &body)
-    argumentCount += 1
+    addArgument(value)
   }
 
   /// Adds a number argument.
   public mutating func argument(_ value: Int) {
+    addArgument(value)
+  }
+
+  private mutating func addArgument(_ value: some RESPArgument) {
     Self.writeBulk(value, to: &body)
     argumentCount += 1
   }

@@ -90,7 +90,7 @@ struct BenchRedisCommand: AsyncParsableCommand {
     var keys = RedisBenchKeys(keyspace: keyspace)
     for (index, loop) in loops.prefix(laneCount).enumerated() {
       var configuration = RedisClientConfiguration()
-      let laneWorkers = clients / laneCount + (index < clients % laneCount ? 1 : 0)
+      let laneWorkers = ThriftLoadGenerator.share(of: clients, lane: index, lanes: laneCount)
       configuration.pool.poolSize = poolSize.map { max(1, $0 / laneCount) } ?? laneWorkers
       let client: any RedisCommandExecuting
       if cluster != nil {
