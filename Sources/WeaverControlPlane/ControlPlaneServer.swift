@@ -7,8 +7,8 @@ import NIOSSL
 import ServiceLifecycle
 import WeaverStore
 
-/// `weaver server`: the registry and the config center over HTTP/JSON under `/v1`, on a
-/// ``Store``.
+/// `weaver server`: the registry and the config center over HTTP/JSON under `/v1`, and the
+/// web console under `/console`, on a ``Store``.
 ///
 /// ```swift
 /// let store = try await SQLiteStore.open(path: "data/weaver.sqlite")
@@ -60,6 +60,10 @@ public final class ControlPlaneServer: Service {
   public let registry: Registry
   public let config: ConfigCenter
   public let healthChecker: HealthChecker
+  /// Who changed what and when (``AuditLog``), shown by the console and `GET /v1/audit`.
+  public let audit: AuditLog
+  let changes: AuditedChanges
+  let sessions = ConsoleSessions()
   let configuration: Configuration
   let logger: Logger
   let onListening: @Sendable (SocketAddress) async -> Void
@@ -72,6 +76,8 @@ public final class ControlPlaneServer: Service {
     self.registry = Registry(store: store)
     self.config = ConfigCenter(store: store)
     self.healthChecker = HealthChecker(store: store, logger: logger)
+    self.audit = AuditLog(store: store, logger: logger)
+    self.changes = AuditedChanges(config: config, registry: registry, audit: audit)
     self.configuration = configuration
     self.logger = logger
     self.onListening = onListening
@@ -84,8 +90,13 @@ public final class ControlPlaneServer: Service {
     router.add(middleware: TokenAuthMiddleware(tokens: configuration.tokens, protectReads: configuration.protectReads))
     router.get("v1/health") { _, _ in JSONResponses.response(["status": "ok"]) }
     router.head("v1/health") { _, _ in Response(status: .ok) }
-    RegistryRoutes(registry: registry).add(to: router)
-    ConfigRoutes(config: config).add(to: router)
+    RegistryRoutes(registry: registry, changes: changes).add(to: router)
+    ConfigRoutes(config: config, changes: changes).add(to: router)
+    router.get("v1/audit") { _, _ in JSONResponses.response(try await self.audit.entries()) }
+    Console(
+      registry: registry, config: config, audit: audit, changes: changes, sessions: sessions, tokens: configuration.tokens,
+      protectReads: configuration.protectReads, secureCookies: configuration.tls != nil
+    ).add(to: router)
     ApolloRoutes(
       config: config, hold: configuration.apolloHold, accessKeys: configuration.apolloAccessKeys, protectReads: configuration.protectReads
     ).add(to: router)

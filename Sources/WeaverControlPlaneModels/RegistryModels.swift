@@ -69,11 +69,14 @@ public struct InstanceRecord: Codable, Sendable, Hashable {
   public var healthy: Bool
   /// The active health check, with its defaults filled in.
   public var check: HealthCheck?
+  /// Taken out of traffic by an operator (Polaris' *isolate*): healthy-only queries leave it
+  /// out, whatever its health, until it is re-admitted. Outlives re-registration.
+  public var isolated: Bool
 
   public init(
     service: String, id: String, host: String, port: Int, region: String?, zone: String?, releaseTag: String?,
     labels: [String: String], weight: Int, protocol: String, ephemeral: Bool, ttlSeconds: Int, removeAfterSeconds: Int, healthy: Bool,
-    check: HealthCheck? = nil
+    check: HealthCheck? = nil, isolated: Bool = false
   ) {
     self.service = service
     self.id = id
@@ -90,6 +93,44 @@ public struct InstanceRecord: Codable, Sendable, Hashable {
     self.removeAfterSeconds = removeAfterSeconds
     self.healthy = healthy
     self.check = check
+    self.isolated = isolated
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case service, id, host, port, region, zone, releaseTag, labels, weight, `protocol`, ephemeral, ttlSeconds, removeAfterSeconds, healthy,
+      check, isolated
+  }
+
+  /// Decodes records written before `isolated` existed (in a store, from an older server)
+  /// as not isolated.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    service = try container.decode(String.self, forKey: .service)
+    id = try container.decode(String.self, forKey: .id)
+    host = try container.decode(String.self, forKey: .host)
+    port = try container.decode(Int.self, forKey: .port)
+    region = try container.decodeIfPresent(String.self, forKey: .region)
+    zone = try container.decodeIfPresent(String.self, forKey: .zone)
+    releaseTag = try container.decodeIfPresent(String.self, forKey: .releaseTag)
+    labels = try container.decode([String: String].self, forKey: .labels)
+    weight = try container.decode(Int.self, forKey: .weight)
+    `protocol` = try container.decode(String.self, forKey: .protocol)
+    ephemeral = try container.decode(Bool.self, forKey: .ephemeral)
+    ttlSeconds = try container.decode(Int.self, forKey: .ttlSeconds)
+    removeAfterSeconds = try container.decode(Int.self, forKey: .removeAfterSeconds)
+    healthy = try container.decode(Bool.self, forKey: .healthy)
+    check = try container.decodeIfPresent(HealthCheck.self, forKey: .check)
+    isolated = try container.decodeIfPresent(Bool.self, forKey: .isolated) ?? false
+  }
+}
+
+/// What `PUT /v1/services/{service}/instances/{id}/isolation` sends: take the instance out
+/// of traffic (`true`) or re-admit it (`false`).
+public struct IsolationRequest: Codable, Sendable, Hashable {
+  public var isolated: Bool
+
+  public init(isolated: Bool) {
+    self.isolated = isolated
   }
 }
 

@@ -63,6 +63,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
   }
 
   /// The response: the status, the JSON body, the extra headers.
+  /// A request's failure as the API answers it; a server-side one (5xx) is logged with
+  /// what really happened, which the answer does not show.
+  static func caught(_ error: any Error, _ request: Request, _ context: ControlPlaneRequestContext) -> APIError {
+    let apiError = from(error)
+    if apiError.status.code >= 500 { context.logger.error("\(request.method) \(request.uri.path): \(error)") }
+    return apiError
+  }
+
   func response() -> Response {
     var response = JSONResponses.response(APIErrorBody(code: code, message: message), status: status)
     for field in headers { response.headers.append(field) }
@@ -79,9 +87,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     do {
       return try await next(request, context)
     } catch {
-      let apiError = APIError.from(error)
-      if apiError.status.code >= 500 { context.logger.error("\(request.method) \(request.uri.path): \(error)") }
-      return apiError.response()
+      return APIError.caught(error, request, context).response()
     }
   }
 }

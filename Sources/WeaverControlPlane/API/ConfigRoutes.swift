@@ -24,6 +24,7 @@ extension GrayPublishRequest: StrictlyDecodable {
 /// `/v1/config/{app}/{cluster}/{namespace}…`: the config center over HTTP.
 struct ConfigRoutes {
   let config: ConfigCenter
+  let changes: AuditedChanges
 
   func add(to router: Router<ControlPlaneRequestContext>) {
     let namespaces = router.group("v1/config/:app/:cluster/:namespace")
@@ -45,12 +46,13 @@ struct ConfigRoutes {
       let seen = ConfigCenter.seen(by: try Self.client(request), state)
       return JSONResponses.response(seen, headers: [RegistryRoutes.indexHeader: String(seen.index)])
     }
-    Self.write(namespaces, .put, "", ConfigDraft.self) { try await config.saveDraft(app: $0, cluster: $1, namespace: $2, $3) }
-    Self.write(namespaces, .post, "publish", PublishRequest.self) { try await config.publish(app: $0, cluster: $1, namespace: $2, $3) }
-    Self.write(namespaces, .post, "rollback", RollbackRequest.self) { try await config.rollback(app: $0, cluster: $1, namespace: $2, $3) }
-    Self.write(namespaces, .post, "gray", GrayPublishRequest.self) { try await config.publishGray(app: $0, cluster: $1, namespace: $2, $3) }
-    Self.write(namespaces, .post, "gray/promote", PublishRequest.self) { try await config.promoteGray(app: $0, cluster: $1, namespace: $2, $3) }
-    Self.write(namespaces, .post, "gray/abandon", PublishRequest.self) { try await config.abandonGray(app: $0, cluster: $1, namespace: $2, $3) }
+    let changes = self.changes
+    Self.write(namespaces, .put, "", ConfigDraft.self) { try await changes.saveDraft($0, $1, actor: $2.actor) }
+    Self.write(namespaces, .post, "publish", PublishRequest.self) { namespace, body, _ in try await changes.publish(namespace, body) }
+    Self.write(namespaces, .post, "rollback", RollbackRequest.self) { namespace, body, _ in try await changes.rollback(namespace, body) }
+    Self.write(namespaces, .post, "gray", GrayPublishRequest.self) { namespace, body, _ in try await changes.publishGray(namespace, body) }
+    Self.write(namespaces, .post, "gray/promote", PublishRequest.self) { namespace, body, _ in try await changes.promoteGray(namespace, body) }
+    Self.write(namespaces, .post, "gray/abandon", PublishRequest.self) { namespace, body, _ in try await changes.abandonGray(namespace, body) }
     namespaces.get("releases") { _, context in
       let (app, cluster, namespace) = try Self.names(context)
       return JSONResponses.response(try await config.history(app: app, cluster: cluster, namespace: namespace))
@@ -71,15 +73,15 @@ struct ConfigRoutes {
   }
 
   /// A write under the namespace: the body decoded strictly as `Body`, `action` run on
-  /// the namespace's names and it, its answer as JSON.
+  /// the namespace and it (and the request's context), its answer as JSON.
   static func write<Body: StrictlyDecodable & SendableMetatype, Answer: Encodable & SendableMetatype>(
     _ namespaces: RouterGroup<ControlPlaneRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath, _: Body.Type,
-    _ action: @escaping @Sendable (String, String, String, Body) async throws -> Answer
+    _ action: @escaping @Sendable (AuditedChanges.Namespace, Body, ControlPlaneRequestContext) async throws -> Answer
   ) {
     namespaces.on(path, method: method) { request, context in
       let (app, cluster, namespace) = try Self.names(context)
       let body = try await StrictJSON.decode(Body.self, from: request, context: context)
-      return JSONResponses.response(try await action(app, cluster, namespace, body))
+      return JSONResponses.response(try await action(AuditedChanges.Namespace(app: app, cluster: cluster, namespace: namespace), body, context))
     }
   }
 

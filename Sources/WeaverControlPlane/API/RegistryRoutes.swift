@@ -14,6 +14,10 @@ extension InstanceRegistration: StrictlyDecodable {
   ]
 }
 
+extension IsolationRequest: StrictlyDecodable {
+  static let fields: Set<String> = ["isolated"]
+}
+
 extension ServiceSettings: StrictlyDecodable {
   static let fields: Set<String> = ["protectionThreshold"]
 }
@@ -21,6 +25,7 @@ extension ServiceSettings: StrictlyDecodable {
 /// `/v1/services…`: the registry over HTTP.
 struct RegistryRoutes {
   let registry: Registry
+  let changes: AuditedChanges
   /// The longest a blocking query may hold (Consul: 10 minutes; ours is shorter).
   static let maxWait = Duration.seconds(300)
   static let defaultWait = Duration.seconds(30)
@@ -41,6 +46,12 @@ struct RegistryRoutes {
     services.delete(":service/instances/:id") { _, context in
       try await registry.deregister(service: try context.segment("service"), id: try context.segment("id"))
       return Response(status: .noContent)
+    }
+    services.put(":service/instances/:id/isolation") { request, context in
+      let change = try await StrictJSON.decode(IsolationRequest.self, from: request, context: context)
+      let (service, id) = (try context.segment("service"), try context.segment("id"))
+      try await changes.setIsolated(service: service, id: id, change.isolated, actor: context.actor)
+      return JSONResponses.response(change)
     }
     services.put(":service/settings") { request, context in
       let settings = try await StrictJSON.decode(ServiceSettings.self, from: request, context: context)

@@ -15,18 +15,15 @@ struct TokenAuthMiddleware: RouterMiddleware {
     guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
       throw Self.refusal("a bearer token is required (Authorization: Bearer TOKEN)")
     }
-    let offered = Array(header.dropFirst("Bearer ".count).utf8)
-    // Every configured token is compared in full, whatever matched: the time taken tells nothing.
-    var matched = false
-    for token in tokens where ConstantTime.equal(offered, Array(token.utf8)) { matched = true }
-    guard matched else { throw Self.refusal("the bearer token is not valid") }
+    guard ConstantTime.matchesAny(String(header.dropFirst("Bearer ".count)), tokens) else { throw Self.refusal("the bearer token is not valid") }
     return try await next(request, context)
   }
 
   /// Liveness stays open, for load balancers and orchestrators; Apollo's client API has
-  /// its own auth (access keys), since Apollo clients send no bearer token.
+  /// its own auth (access keys), since Apollo clients send no bearer token; the console has
+  /// its own (a signed-in session, ``ConsoleAuthMiddleware``), since browsers' forms send none.
   static func isOpen(_ path: String) -> Bool {
-    path == "/v1/health" || path == "/notifications/v2" || path == "/services/config" || path.hasPrefix("/configs/")
+    path == "/v1/health" || path == "/console" || path.hasPrefix("/console/") || path == "/notifications/v2" || path == "/services/config" || path.hasPrefix("/configs/")
       || path.hasPrefix("/configfiles/")
   }
 
@@ -39,6 +36,15 @@ struct TokenAuthMiddleware: RouterMiddleware {
 
 /// Comparison whose time does not depend on where two byte strings differ.
 enum ConstantTime {
+  /// Whether `offered` is one of `tokens`. Every token is compared in full, whatever
+  /// matched: the time taken tells nothing.
+  static func matchesAny(_ offered: String, _ tokens: [String]) -> Bool {
+    let bytes = Array(offered.utf8)
+    var matched = false
+    for token in tokens where equal(bytes, Array(token.utf8)) { matched = true }
+    return matched
+  }
+
   static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
     for index in 0..<max(a.count, b.count) {

@@ -79,7 +79,7 @@ public final class HealthChecker: Service {
           found[keyValue.key] = (stored, keyValue.modRevision)
         }
       case .health(let id): healthy.insert(RegistryKeys.instance(service, id))
-      case .settings, .other: break
+      case .isolated, .settings, .other: break
       }
     }
     let now = time.now()

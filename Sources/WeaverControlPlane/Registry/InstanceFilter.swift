@@ -6,12 +6,13 @@ struct RegistrySnapshot {
   var index: Int64
   var instances: [InstanceRecord] = []
   var healthy: Set<String> = []
+  var isolated: Set<String> = []
   var settings = ServiceSettings()
 }
 
 /// Which instances a query wants.
 public struct InstanceFilter: Sendable, Hashable {
-  /// Healthy instances only (unless the protection threshold applies).
+  /// Healthy instances only (unless the protection threshold applies), never isolated ones.
   public var healthyOnly: Bool
   /// Only instances with this release tag.
   public var releaseTag: String?
@@ -31,6 +32,7 @@ public struct InstanceFilter: Sendable, Hashable {
     var instances = snapshot.instances.map { instance -> InstanceRecord in
       var marked = instance
       marked.healthy = snapshot.healthy.contains(instance.id)
+      marked.isolated = snapshot.isolated.contains(instance.id)
       return marked
     }
     let healthyCount = instances.count(where: \.healthy)
@@ -39,6 +41,8 @@ public struct InstanceFilter: Sendable, Hashable {
     if let releaseTag { instances.removeAll { $0.releaseTag != releaseTag } }
     if let region { instances.removeAll { $0.region != region } }
     if healthyOnly && !protect { instances.removeAll { !$0.healthy } }
+    // An operator's isolation holds even when protection returns the unhealthy.
+    if healthyOnly { instances.removeAll(where: \.isolated) }
     instances.sort { ($0.id) < ($1.id) }
     return ServiceInstances(service: snapshot.service, index: snapshot.index, instances: instances, protectionApplied: protect)
   }

@@ -16,10 +16,12 @@ public final class Registry: Sendable {
   public let store: any Store
   let time: TimeSource
   let encoder = JSONEncoder()
+  let heartbeats: HeartbeatTimes
 
   public init(store: any Store, time: TimeSource = .continuous) {
     self.store = store
     self.time = time
+    self.heartbeats = HeartbeatTimes(time: time)
   }
 
   /// The instance as the store keeps it: its record and its leases.
@@ -53,6 +55,7 @@ public final class Registry: Sendable {
     }
     // The old registration's leases now hold no key; end them.
     for lease in [previous?.healthLease, previous?.removalLease].compactMap({ $0 }) { try? await store.revokeLease(lease) }
+    heartbeats.heard(service: service, id: record.id)
     return record
   }
 
@@ -65,6 +68,7 @@ public final class Registry: Sendable {
     guard stored.record.ephemeral, let removal = stored.removalLease else { return }
     do {
       _ = try await store.keepAlive(removal)
+      heartbeats.heard(service: service, id: id)
     } catch .leaseNotFound {
       throw .notFound("instance '\(id)' of \(service) was removed after missing heartbeats: register it again")
     } catch {
@@ -97,11 +101,38 @@ public final class Registry: Sendable {
     try RegistryValidation.instanceID(id)
     guard let stored = try await stored(service: service, id: id) else { throw .notFound("no instance '\(id)' of \(service)") }
     do {
-      try await store.commit(Transaction(success: [.delete(RegistryKeys.instance(service, id)), .delete(RegistryKeys.health(service, id))]))
+      try await store.commit(Transaction(success: [
+        .delete(RegistryKeys.instance(service, id)), .delete(RegistryKeys.health(service, id)), .delete(RegistryKeys.isolated(service, id)),
+      ]))
     } catch {
       throw .store(error)
     }
     for lease in [stored.healthLease, stored.removalLease].compactMap({ $0 }) { try? await store.revokeLease(lease) }
+    heartbeats.forget(service: service, id: id)
+  }
+
+  /// Takes an instance out of traffic (`isolated`) or re-admits it. Isolation is the
+  /// operator's and outlives re-registration; deregistering ends it.
+  public func setIsolated(service: String, id: String, _ isolated: Bool) async throws(RegistryError) {
+    try RegistryValidation.serviceName(service)
+    try RegistryValidation.instanceID(id)
+    guard try await stored(service: service, id: id) != nil else { throw .notFound("no instance '\(id)' of \(service)") }
+    do {
+      if isolated {
+        try await store.put(RegistryKeys.isolated(service, id), Data("1".utf8))
+      } else {
+        try await store.delete(RegistryKeys.isolated(service, id))
+      }
+    } catch {
+      throw .store(error)
+    }
+  }
+
+  /// How long ago this replica last heard from the instance (registration or heartbeat);
+  /// nil when it has not since it started. Heartbeats are liveness, not writes, so each
+  /// replica knows only the ones it served.
+  public func sinceLastHeartbeat(service: String, id: String) -> Duration? {
+    heartbeats.since(service: service, id: id)
   }
 
   /// A service's instances, filtered; with the revision they were read at.
@@ -127,7 +158,7 @@ public final class Registry: Sendable {
       switch RegistryKeys.entry(keyValue.key, service: service) {
       case .instance: counts[service, default: (0, 0)].instances += 1
       case .health: counts[service, default: (0, 0)].healthy += 1
-      case .settings, .other: break
+      case .isolated, .settings, .other: break
       }
     }
     return counts.filter { $0.value.instances > 0 }.sorted { $0.key < $1.key }
@@ -190,6 +221,8 @@ public final class Registry: Sendable {
         if let stored = try? decoder.decode(Stored.self, from: keyValue.value) { snapshot.instances.append(stored.record) }
       case .health(let id):
         snapshot.healthy.insert(id)
+      case .isolated(let id):
+        snapshot.isolated.insert(id)
       case .settings:
         snapshot.settings = (try? decoder.decode(ServiceSettings.self, from: keyValue.value)) ?? ServiceSettings()
       case .other:

@@ -4,6 +4,7 @@
 /// ```
 /// /registry/{service}/instance/{id}   the instance (ephemeral: on its removal lease)
 /// /registry/{service}/health/{id}     present while healthy (ephemeral: on its TTL lease)
+/// /registry/{service}/isolated/{id}   present while an operator keeps it out of traffic
 /// /registry/{service}/settings        protection threshold
 /// ```
 enum RegistryKeys {
@@ -12,12 +13,14 @@ enum RegistryKeys {
   static func prefix(of service: String) -> String { root + service + "/" }
   static func instance(_ service: String, _ id: String) -> String { prefix(of: service) + "instance/" + id }
   static func health(_ service: String, _ id: String) -> String { prefix(of: service) + "health/" + id }
+  static func isolated(_ service: String, _ id: String) -> String { prefix(of: service) + "isolated/" + id }
   static func settings(_ service: String) -> String { prefix(of: service) + "settings" }
 
   /// The kind and name of a key under a service's prefix.
   enum Entry {
     case instance(String)
     case health(String)
+    case isolated(String)
     case settings
     case other
   }
@@ -26,6 +29,7 @@ enum RegistryKeys {
     let rest = key.dropFirst(prefix(of: service).count)
     if rest.hasPrefix("instance/") { return .instance(String(rest.dropFirst("instance/".count))) }
     if rest.hasPrefix("health/") { return .health(String(rest.dropFirst("health/".count))) }
+    if rest.hasPrefix("isolated/") { return .isolated(String(rest.dropFirst("isolated/".count))) }
     if rest == "settings" { return .settings }
     return .other
   }

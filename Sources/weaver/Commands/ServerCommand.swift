@@ -11,10 +11,11 @@ import WeaverStore
 struct ServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "server",
-    abstract: "Run the control plane: service registry and config center over HTTP/JSON under /v1 (and Apollo's client API), on an embedded SQLite store.",
+    abstract:
+      "Run the control plane: service registry and config center over HTTP/JSON under /v1 (and Apollo's client API), and the web console under /console, on an embedded SQLite store.",
     discussion: """
       Keeps everything in DIR/weaver.sqlite (created on first start). Prints 'listening on HOST:PORT' once it \
-      accepts requests; SIGINT or SIGTERM shuts it down gracefully. With --token-file, writes need \
+      accepts requests, then the console's URL; SIGINT or SIGTERM shuts it down gracefully. With --token-file, writes need \
       'Authorization: Bearer TOKEN' with one of the file's tokens (one per line); with --protect-reads, reads too.
       """
   )
@@ -71,6 +72,7 @@ struct ServerCommand: AsyncParsableCommand {
     }
     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
     let store = try await SQLiteStore.open(path: dataDir + "/weaver.sqlite", logger: logger)
+    let scheme = tls == nil ? "http" : "https"
     let server = ControlPlaneServer(
       store: store, configuration: .init(
         host: address.host, port: address.port, tokens: tokens, protectReads: protectReads, apolloHold: apolloHold.duration,
@@ -79,6 +81,7 @@ struct ServerCommand: AsyncParsableCommand {
     ) { bound in
       // Unbuffered, so a script reading our output sees it at once.
       FileHandle.standardOutput.write(Data("listening on \(bound.hostAndPort)\n".utf8))
+      FileHandle.standardOutput.write(Data("console: \(scheme)://\(bound.hostAndPort)/console\n".utf8))
     }
     var configuration = ServiceGroupConfiguration(
       services: [.init(service: store), .init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
