@@ -62,6 +62,8 @@ public final class ControlPlaneServer: Service {
   public let healthChecker: HealthChecker
   /// Who changed what and when (``AuditLog``), shown by the console and `GET /v1/audit`.
   public let audit: AuditLog
+  /// Spans and log records services export here (OTLP/HTTP JSON), for the console.
+  public let telemetry: TelemetryStore
   let changes: AuditedChanges
   let sessions = ConsoleSessions()
   let configuration: Configuration
@@ -77,6 +79,7 @@ public final class ControlPlaneServer: Service {
     self.config = ConfigCenter(store: store)
     self.healthChecker = HealthChecker(store: store, logger: logger)
     self.audit = AuditLog(store: store, logger: logger)
+    self.telemetry = TelemetryStore()
     self.changes = AuditedChanges(config: config, registry: registry, audit: audit)
     self.configuration = configuration
     self.logger = logger
@@ -93,8 +96,9 @@ public final class ControlPlaneServer: Service {
     RegistryRoutes(registry: registry, changes: changes).add(to: router)
     ConfigRoutes(config: config, changes: changes).add(to: router)
     router.get("v1/audit") { _, _ in JSONResponses.response(try await self.audit.entries()) }
+    TelemetryRoutes(telemetry: telemetry).add(to: router)
     Console(
-      registry: registry, config: config, audit: audit, changes: changes, sessions: sessions, tokens: configuration.tokens,
+      registry: registry, config: config, audit: audit, telemetry: telemetry, changes: changes, sessions: sessions, tokens: configuration.tokens,
       protectReads: configuration.protectReads, secureCookies: configuration.tls != nil
     ).add(to: router)
     ApolloRoutes(

@@ -25,12 +25,12 @@ import WeaverTestSupport
         let output = try await ExternalTool.run(
           [
             "python3", "Tests/Browser/console_walkthrough.py", "--base", "http://127.0.0.1:\(port)", "--token", token, "--out",
-            Self.outputDirectory.path,
+            Self.outputDirectory.path, "--trace", Self.walkthroughTrace,
           ],
           hint: "needs Playwright for python3 and Debian's Chromium: scripts/install-test-deps installs both")
         #expect(output.contains("console walkthrough passed"), "\(output)")
       }
-      for name in ["services", "config", "diff", "governance-error", "audit"] {
+      for name in ["services", "config", "diff", "governance-error", "audit", "traffic", "request"] {
         #expect(FileManager.default.fileExists(atPath: Self.outputDirectory.appendingPathComponent("\(name).png").path), "screenshot \(name)")
       }
     }
@@ -50,5 +50,35 @@ import WeaverTestSupport
     _ = try await server.config.saveDraft(
       app: "FeedService", cluster: "default", namespace: "governance", ConfigDraft(format: .yaml, content: "retry:\n  maxAttempts: 2\n"))
     _ = try await server.config.publish(app: "FeedService", cluster: "default", namespace: "governance", PublishRequest(author: "seed", comment: "defaults"))
+    // A request through the gateway to the feed service, as their exporters send it, and a
+    // log line of it.
+    let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+    let start = now - 2_000_000_000
+    let (root, call, served) = ("00f067aa0ba902b7", "00f067aa0ba902b8", "00f067aa0ba902b9")
+    let rpc = ["rpc.service": "FeedService", "rpc.method": "getFeed"]
+    try server.telemetry.ingestTraces(
+      try TelemetryStoreTests.export(service: "gateway", [
+        TelemetryStoreTests.span(root, name: "GET /feed", kind: 2, start: start, end: start + 9_000_000, trace: walkthroughTrace),
+        TelemetryStoreTests.span(
+          call, parent: root, name: "FeedService/getFeed", kind: 3, start: start + 1_000_000, end: start + 8_000_000, attributes: rpc,
+          trace: walkthroughTrace),
+      ]))
+    try server.telemetry.ingestTraces(
+      try TelemetryStoreTests.export(service: "FeedService", [
+        TelemetryStoreTests.span(
+          served, parent: call, name: "FeedService/getFeed", kind: 2, start: start + 2_000_000, end: start + 7_000_000, error: true,
+          attributes: rpc, trace: walkthroughTrace)
+      ]))
+    let log: [String: Any] = [
+      "resourceLogs": [[
+        "resource": ["attributes": [["key": "service.name", "value": ["stringValue": "FeedService"]]]],
+        "scopeLogs": [["logRecords": [
+          ["timeUnixNano": String(start + 3_000_000), "severityText": "ERROR", "body": ["stringValue": "injected fault: abort"], "traceId": walkthroughTrace]
+        ]]],
+      ]]
+    ]
+    try server.telemetry.ingestLogs(try JSONSerialization.data(withJSONObject: log))
   }
+
+  static let walkthroughTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 }

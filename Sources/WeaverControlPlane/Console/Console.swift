@@ -11,6 +11,7 @@ struct Console {
   let registry: Registry
   let config: ConfigCenter
   let audit: AuditLog
+  let telemetry: TelemetryStore
   let changes: AuditedChanges
   let sessions: ConsoleSessions
   let tokens: [String]
@@ -29,6 +30,8 @@ struct Console {
     ConfigPages(config: config, changes: changes).add(to: console)
     GovernancePages(config: config, changes: changes).add(to: console)
     AuditPage(audit: audit).add(to: console)
+    TrafficPage(telemetry: telemetry).add(to: console)
+    RequestPages(telemetry: telemetry).add(to: console)
     ConsoleEvents(store: config.store).add(to: console)
   }
 

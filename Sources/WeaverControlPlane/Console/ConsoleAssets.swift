@@ -41,6 +41,16 @@ enum ConsoleAssets {
     table.diff tr.changed td { background: #fffaeb; } table.diff tr.removed td { background: #fef3f2; } table.diff tr.added td { background: #ecfdf3; }
     table.listing td { padding: 1px 8px; border: 0; } table.listing tr.marked td { background: #fef3f2; }
     .note { color: var(--bad); font-size: 12px; }
+    svg.spark polyline { fill: none; stroke: var(--info); stroke-width: 1.5; } svg.spark.bad polyline { stroke: var(--bad); }
+    td.chart { white-space: nowrap; }
+    svg.spark { background: #f8fafc; border: 1px solid var(--line); vertical-align: middle; }
+    svg.graph { background: #fff; border: 1px solid var(--line); max-width: 100%; height: auto; }
+    svg.graph rect.node { fill: #eef4ff; stroke: #1d4ed8; } svg.graph text { font-size: 13px; fill: var(--ink); }
+    svg.graph line.edge { stroke: #667085; stroke-width: 1.5; } svg.graph line.edge.failing { stroke: var(--bad); }
+    svg.graph text.rate { font-size: 11px; fill: var(--muted); } svg.graph marker path { fill: #667085; }
+    svg.waterfall { background: #fff; border: 1px solid var(--line); }
+    svg.waterfall rect.bar { fill: #93c5fd; } svg.waterfall rect.bar.server { fill: #1d4ed8; } svg.waterfall rect.bar.client { fill: #60a5fa; }
+    svg.waterfall rect.bar.failing { fill: var(--bad); } tr.failing td { background: #fef3f2; }
     .columns { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; }
     body.live-updated main { outline: 0; }
     """
@@ -50,7 +60,7 @@ enum ConsoleAssets {
   static let js = """
     "use strict";
     (function () {
-      if (!document.body || !document.body.dataset.live || !window.EventSource) return;
+      if (!document.body) return;
       var timer = null;
       function busy() {
         var active = document.activeElement;
@@ -68,6 +78,9 @@ enum ConsoleAssets {
           if (next && main) { main.replaceWith(next); document.body.dataset.updated = String(Date.now()); }
         }).catch(function () {});
       }
+      var every = Number(document.body.dataset.refresh || 0);
+      if (every > 0) setInterval(function () { if (timer === null) refresh(); }, every * 1000);
+      if (!document.body.dataset.live || !window.EventSource) return;
       var events = new EventSource("/console/events");
       events.addEventListener("change", function () {
         if (timer === null) timer = setTimeout(refresh, 250);

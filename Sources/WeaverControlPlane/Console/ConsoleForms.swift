@@ -28,4 +28,16 @@ enum ConsoleFormat {
     if seconds < 7200 { return "\(seconds / 60) min ago" }
     return "\(seconds / 3600) h ago"
   }
+
+  /// `0.42 ms`, `12.3 ms`, `1.20 s`.
+  static func milliseconds(_ nanos: UInt64) -> String {
+    let milliseconds = Double(nanos) / 1e6
+    if milliseconds >= 1000 { return String(format: "%.2f s", milliseconds / 1000) }
+    return String(format: milliseconds < 10 ? "%.2f ms" : "%.1f ms", milliseconds)
+  }
+
+  /// Wall-clock time of a span or log record (UTC, milliseconds).
+  static func time(_ nanos: UInt64) -> String {
+    Date(timeIntervalSince1970: Double(nanos) / 1e9).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+  }
 }

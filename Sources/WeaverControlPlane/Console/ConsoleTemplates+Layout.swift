@@ -10,7 +10,7 @@ extension ConsoleTemplates {
     <link rel="stylesheet" href="/console/assets/console.css">
     <script src="/console/assets/console.js" defer></script>
     </head>
-    <body{{#live}} data-live="1"{{/live}}>
+    <body{{#live}} data-live="1"{{/live}}{{#refreshSeconds}} data-refresh="{{refreshSeconds}}"{{/refreshSeconds}}>
     <header class="top">
       <a class="brand" href="/console/services">CloudWeaver</a>
       <nav>{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}</nav>

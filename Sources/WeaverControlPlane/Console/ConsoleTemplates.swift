@@ -9,6 +9,7 @@ enum ConsoleTemplates {
     let templates = [
       ("layout", layout), ("login", login), ("error", error), ("services", services), ("service", service), ("configs", configs),
       ("namespace", namespace), ("diff", diff), ("governanceList", governanceList), ("governance", governance), ("audit", audit),
+      ("traffic", traffic), ("requests", requests), ("request", request),
     ]
     for (name, text) in templates {
       // The templates are this file's constants: one that does not parse is a bug the
@@ -40,19 +41,29 @@ struct ConsolePage {
   /// Whether the live script re-reads the page when the control plane changes (pages with
   /// an editor are not, so nothing typed is lost).
   var live: Bool
+  /// Pages of figures that change without a store change (traffic, requests) are read again
+  /// every so many seconds instead.
+  var refreshSeconds: Int?
   var page: Any
   /// Stored, not computed: templates read values by reflection, which sees stored ones only.
   var nav: [NavItem]
 
-  init(title: String, section: String, user: String?, flash: String? = nil, error: String? = nil, live: Bool = false, page: Any = ()) {
+  init(
+    title: String, section: String, user: String?, flash: String? = nil, error: String? = nil, live: Bool = false, refreshSeconds: Int? = nil,
+    page: Any = ()
+  ) {
     self.title = title
     self.section = section
     self.user = user
     self.flash = flash
     self.error = error
     self.live = live
+    self.refreshSeconds = refreshSeconds
     self.page = page
-    self.nav = [("Services", "services"), ("Config", "config"), ("Governance", "governance"), ("Audit", "audit")].map {
+    self.nav = [
+      ("Services", "services"), ("Config", "config"), ("Governance", "governance"), ("Traffic", "traffic"), ("Requests", "requests"),
+      ("Audit", "audit"),
+    ].map {
       NavItem(label: $0.0, href: "/console/\($0.1)", current: $0.1 == section)
     }
   }

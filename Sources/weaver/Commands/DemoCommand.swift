@@ -84,14 +84,14 @@ struct DemoTourCommand: AsyncParsableCommand {
     try await collector.serve { endpoint in
       try await runChain(telemetry: ["--otlp-endpoint", endpoint, "--otlp-protocol", "http/json"])
     }
-    let spans = collector.spans
-    guard let root = spans.first(where: { $0.parentSpanID.isEmpty && $0.service == "demo-client" && $0.name.hasSuffix("/getFeed") })
-    else { throw DemoError("the demo's collector received no trace of the getFeed call (\(spans.count) spans)") }
-    let traces = Set(spans.map(\.traceID)).count
+    let traces = collector.telemetry.recentTraces(limit: 10_000)
+    guard let summary = traces.first(where: { $0.service == "demo-client" && $0.name.hasSuffix("/getFeed") }),
+      let root = collector.telemetry.trace(summary.traceID).first(where: \.parentSpanID.isEmpty)
+    else { throw DemoError("the demo's collector received no trace of the getFeed call (\(traces.count) traces)") }
     DemoOutput.line(
-      "\n   The processes exported \(spans.count) spans in \(traces) traces over OTLP/HTTP JSON; the trace of getFeed, across all three:")
+      "\n   The processes exported \(traces.reduce(0) { $0 + $1.spans }) spans in \(traces.count) traces over OTLP/HTTP JSON; the trace of getFeed, across all three:")
     DemoOutput.line("   trace \(root.traceID)")
-    for line in DemoTraceCollector.tree(of: spans, rootedAt: root) { DemoOutput.line("   \(line)") }
+    for line in DemoTraceCollector.tree(of: collector.telemetry.trace(root.traceID), rootedAt: root) { DemoOutput.line("   \(line)") }
   }
 
   /// The store, the gateway in front of it, and a client calling the gateway, each a process
