@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 import WeaverStore
 
 /// `weaver server`: the registry and the config center over HTTP/JSON under `/v1`, and the
@@ -66,6 +67,8 @@ public final class ControlPlaneServer: Service {
   public let telemetry: TelemetryStore
   let changes: AuditedChanges
   let sessions = ConsoleSessions()
+  /// The port it listens on, once it does (0 before).
+  let boundPort = BoundPort()
   let configuration: Configuration
   let logger: Logger
   let onListening: @Sendable (SocketAddress) async -> Void
@@ -98,7 +101,8 @@ public final class ControlPlaneServer: Service {
     router.get("v1/audit") { _, _ in JSONResponses.response(try await self.audit.entries()) }
     TelemetryRoutes(telemetry: telemetry).add(to: router)
     Console(
-      registry: registry, config: config, audit: audit, telemetry: telemetry, changes: changes, sessions: sessions, tokens: configuration.tokens,
+      registry: registry, config: config, audit: audit, telemetry: telemetry, ownPort: { [boundPort] in boundPort.value.load(ordering: .relaxed) },
+      changes: changes, sessions: sessions, tokens: configuration.tokens,
       protectReads: configuration.protectReads, secureCookies: configuration.tls != nil
     ).add(to: router)
     ApolloRoutes(
@@ -109,12 +113,16 @@ public final class ControlPlaneServer: Service {
 
   public func run() async throws {
     let onListening = self.onListening
+    let boundPort = self.boundPort
     let application = Application(
       router: router(),
       server: try configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "weaver"),
       onServerRunning: { channel in
-        if let address = channel.localAddress { await onListening(address) }
+        if let address = channel.localAddress {
+          boundPort.value.store(address.port ?? 0, ordering: .relaxed)
+          await onListening(address)
+        }
       },
       logger: logger)
     guard configuration.healthChecks else { return try await application.run() }
@@ -126,4 +134,9 @@ public final class ControlPlaneServer: Service {
       try await group.waitForAll()
     }
   }
+}
+
+/// The port a server listens on, once it does (0 before): shared with what reads it later.
+final class BoundPort: Sendable {
+  let value = Atomic<Int>(0)
 }

@@ -12,6 +12,7 @@ struct Console {
   let config: ConfigCenter
   let audit: AuditLog
   let telemetry: TelemetryStore
+  let ownPort: @Sendable () -> Int
   let changes: AuditedChanges
   let sessions: ConsoleSessions
   let tokens: [String]
@@ -30,7 +31,7 @@ struct Console {
     ConfigPages(config: config, changes: changes).add(to: console)
     GovernancePages(config: config, changes: changes).add(to: console)
     AuditPage(audit: audit).add(to: console)
-    TrafficPage(telemetry: telemetry).add(to: console)
+    TrafficPage(telemetry: telemetry, registry: registry, ownPort: ownPort).add(to: console)
     RequestPages(telemetry: telemetry).add(to: console)
     ConsoleEvents(store: config.store).add(to: console)
   }

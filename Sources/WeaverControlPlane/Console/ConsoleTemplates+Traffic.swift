@@ -55,7 +55,7 @@ extension ConsoleTemplates {
       {{#bars}}<rect class="bar {{kind}}{{#isError}} failing{{/isError}}" x="{{x}}" y="{{y}}" width="{{width}}" height="16" rx="2"><title>{{label}}</title></rect>{{/bars}}
     </svg>
     <table class="grid">
-      <thead><tr><th>Service</th><th>Span</th><th>Kind</th><th class="num">Start</th><th class="num">Duration</th><th>Status</th><th>Attributes</th></tr></thead>
+      <thead><tr><th>Service</th><th>Span</th><th>Kind</th><th class="num">Start</th><th class="num">Duration</th><th>Status</th><th>Events and attributes</th></tr></thead>
       <tbody>
       {{#spans}}<tr{{#isError}} class="failing"{{/isError}}><td>{{service}}</td><td>{{indent}}{{name}}</td><td>{{kind}}</td><td class="num">+{{offset}}</td><td class="num">{{duration}}</td><td>{{status}}</td><td><small>{{attributes}}</small></td></tr>
       {{/spans}}

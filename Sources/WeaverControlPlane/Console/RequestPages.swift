@@ -75,10 +75,11 @@ struct RequestPages {
     let errors = spans.count(where: \.isError)
     let rows = ordered.map { span, depth in
       SpanRow(
-        service: span.service, name: span.name, indent: String(repeating: "· ", count: depth), kind: span.kind,
+        service: span.instance.isEmpty ? span.service : "\(span.service) (\(span.instance))", name: span.name, indent: String(repeating: "· ", count: depth), kind: span.kind,
         offset: ConsoleFormat.milliseconds(span.startNanos &- start), duration: ConsoleFormat.milliseconds(span.durationNanos),
         status: span.isError ? "error" + (span.statusMessage.isEmpty ? "" : ": \(span.statusMessage)") : "ok",
-        attributes: span.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), isError: span.isError)
+        attributes: (span.events.map { "event: \($0)" } + span.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+          .joined(separator: " · "), isError: span.isError)
     }
     let logs = telemetry.logs(traceID: id).map {
       LogRow(

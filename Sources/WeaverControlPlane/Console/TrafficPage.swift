@@ -6,6 +6,9 @@ import Hummingbird
 /// rates. Read from the spans services export to the control plane.
 struct TrafficPage {
   let telemetry: TelemetryStore
+  let registry: Registry
+  /// This control plane's own port, once it listens (0 before).
+  let ownPort: @Sendable () -> Int
 
   struct Row {
     var service, method, serviceHref, rate, errors, p99: String
@@ -20,12 +23,24 @@ struct TrafficPage {
 
   func add(to console: RouterGroup<ControlPlaneRequestContext>) {
     console.get("traffic") { _, context in
-      let page = ConsolePage(title: "Traffic", section: "traffic", user: context.consoleUser, refreshSeconds: 5, page: view())
+      let page = ConsolePage(title: "Traffic", section: "traffic", user: context.consoleUser, refreshSeconds: 5, page: view(names: try await addressNames()))
       return ConsoleResponses.html(ConsoleTemplates.render(page, template: "traffic"))
     }
   }
 
-  func view() -> View {
+  /// The services of the addresses the registry knows (`host:port` → service), and this
+  /// control plane's own, so a call to an address shows as a call to its service.
+  func addressNames() async throws -> [String: String] {
+    var names: [String: String] = [:]
+    for summary in try await registry.services() {
+      for instance in try await registry.instances(service: summary.service).instances { names["\(instance.host):\(instance.port)"] = summary.service }
+    }
+    let port = ownPort()
+    if port > 0 { for host in ["127.0.0.1", "localhost"] { names["\(host):\(port)"] = "control plane" } }
+    return names
+  }
+
+  func view(names: [String: String] = [:]) -> View {
     let (methods, edges) = telemetry.traffic()
     let rows = methods.map { key, series in
       Row(
@@ -38,7 +53,7 @@ struct TrafficPage {
     }
     let graphEdges = edges.map { key, series in
       (
-        caller: key.caller, callee: key.callee,
+        caller: key.caller, callee: names[key.callee] ?? key.callee,
         label: "\(Self.rate(series.lastMinute.callsPerSecond))/s" + (series.lastMinute.errorRatio > 0 ? " · \(Self.percent(series.lastMinute.errorRatio)) err" : ""),
         hasErrors: series.lastMinute.errorRatio > 0
       )

@@ -20,6 +20,11 @@ enum OTLPJSON {
     var endTimeUnixNano: Nanos?
     var attributes: [KeyValue]?
     var status: Status?
+    var events: [Event]?
+  }
+  struct Event: Decodable {
+    var name: String?
+    var attributes: [KeyValue]?
   }
   struct Status: Decodable {
     /// 0 unset, 1 ok, 2 error.

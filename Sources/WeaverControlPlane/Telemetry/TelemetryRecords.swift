@@ -7,6 +7,8 @@ public struct SpanRecord: Sendable, Hashable, Codable {
   public var name: String
   /// The exporting process's `service.name`.
   public var service: String
+  /// The exporting process's `service.instance.id`, if it gave one.
+  public var instance: String
   /// `server`, `client`, `internal`, `producer`, `consumer` or `unspecified`.
   public var kind: String
   public var startNanos: UInt64
@@ -15,6 +17,8 @@ public struct SpanRecord: Sendable, Hashable, Codable {
   public var statusMessage: String
   /// Its attributes, by key.
   public var attributes: [String: String]
+  /// Its events (`weaver.retry`, `weaver.fault_injected`, …), each as `name key=value…`.
+  public var events: [String]
 
   public var durationNanos: UInt64 { endNanos &- startNanos }
 

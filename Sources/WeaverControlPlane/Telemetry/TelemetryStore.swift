@@ -36,13 +36,17 @@ public final class TelemetryStore: Sendable {
     var spans: [SpanRecord] = []
     for resourceSpans in request.resourceSpans ?? [] {
       let service = OTLPJSON.attribute("service.name", in: resourceSpans.resource?.attributes) ?? "unknown"
+      let instance = OTLPJSON.attribute("service.instance.id", in: resourceSpans.resource?.attributes) ?? ""
       for span in (resourceSpans.scopeSpans ?? []).flatMap({ $0.spans ?? [] }) {
         spans.append(
           SpanRecord(
             traceID: OTLPJSON.hexID(span.traceId), spanID: OTLPJSON.hexID(span.spanId), parentSpanID: OTLPJSON.hexID(span.parentSpanId ?? ""),
-            name: span.name ?? "", service: service, kind: SpanRecord.kindName(span.kind), startNanos: span.startTimeUnixNano?.value ?? 0,
+            name: span.name ?? "", service: service, instance: instance, kind: SpanRecord.kindName(span.kind), startNanos: span.startTimeUnixNano?.value ?? 0,
             endNanos: span.endTimeUnixNano?.value ?? 0, isError: span.status?.code == 2, statusMessage: span.status?.message ?? "",
-            attributes: Dictionary((span.attributes ?? []).map { ($0.key, $0.value?.text ?? "") }, uniquingKeysWith: { $1 })))
+            attributes: Dictionary((span.attributes ?? []).map { ($0.key, $0.value?.text ?? "") }, uniquingKeysWith: { $1 }),
+            events: (span.events ?? []).map { event in
+              ([event.name ?? "event"] + (event.attributes ?? []).map { "\($0.key)=\($0.value?.text ?? "")" }).joined(separator: " ")
+            }))
       }
     }
     let maxSpans = self.maxSpans

@@ -47,11 +47,20 @@ struct TrafficWindow {
       let key = MethodKey(service: span.attributes["rpc.service"] ?? span.service, method: span.attributes["rpc.method"] ?? span.name)
       Self.add(span, to: &methods[key, default: [:]][bucket, default: Bucket()])
     case "client":
-      guard let callee = span.attributes["rpc.service"] ?? span.attributes["server.address"], callee != span.service else { return }
+      guard let callee = Self.callee(of: span), callee != span.service else { return }
       Self.add(span, to: &edges[EdgeKey(caller: span.service, callee: callee), default: [:]][bucket, default: Bucket()])
     default:
       return
     }
+  }
+
+  /// Whom a client span called: its RPC service, else its database system (`redis`), else
+  /// its peer's `host:port` (the console names addresses it knows).
+  static func callee(of span: SpanRecord) -> String? {
+    if let service = span.attributes["rpc.service"] { return service }
+    if let system = span.attributes["db.system.name"] ?? span.attributes["db.system"] { return system }
+    guard let host = span.attributes["server.address"] else { return nil }
+    return span.attributes["server.port"].map { "\(host):\($0)" } ?? host
   }
 
   private static func add(_ span: SpanRecord, to bucket: inout Bucket) {

@@ -111,14 +111,18 @@ final class PortRegistrar: Service, Sendable {
   let service: String
   let host: String
   let releaseTag: String?
+  /// The rest of the registration (region, zone, protocol, id); host, port and release tag
+  /// are filled in.
+  let details: InstanceRegistration
   private let ports: AsyncStream<Int>
   private let portSink: AsyncStream<Int>.Continuation
 
-  init(client: ControlPlaneClient, service: String, host: String, releaseTag: String?) {
+  init(client: ControlPlaneClient, service: String, host: String, releaseTag: String?, details: InstanceRegistration? = nil) {
     self.client = client
     self.service = service
     self.host = host
     self.releaseTag = releaseTag
+    self.details = details ?? InstanceRegistration(host: host, port: 0)
     (ports, portSink) = AsyncStream<Int>.makeStream()
   }
 
@@ -135,7 +139,8 @@ final class PortRegistrar: Service, Sendable {
       self.portSink.finish()
     }
     guard let port else { return }
-    let registration = InstanceRegistration(host: host, port: port, releaseTag: releaseTag)
+    var registration = details
+    (registration.host, registration.port, registration.releaseTag) = (host, port, releaseTag)
     try await Registrar(client: client, service: service, registration: registration).run()
   }
 }

@@ -9,12 +9,14 @@ import WeaverThrift
 /// `weaver demo`: CloudWeaver end to end on the example feed service.
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "demo", abstract: "Show CloudWeaver end to end on the example feed service.",
-    subcommands: [DemoTourCommand.self, DemoServerCommand.self, DemoClientCommand.self],
-    defaultSubcommand: DemoTourCommand.self)
+    commandName: "demo", abstract: "Run the whole CloudWeaver system on this machine, with its console, and walk through a scenario.",
+    subcommands: [
+      DemoSystemCommand.self, DemoTourCommand.self, DemoServerCommand.self, DemoClientCommand.self, DemoUsersCommand.self, DemoGatewayCommand.self,
+    ],
+    defaultSubcommand: DemoSystemCommand.self)
 }
 
-/// `weaver demo` (`weaver demo tour`): generates Swift from `Examples/Models/Feed.thrift`,
+/// `weaver demo tour`: generates Swift from `Examples/Models/Feed.thrift`,
 /// encodes and decodes a value of the generated types in both protocols, then starts the
 /// feed service behind a gateway and a client, three processes that talk over loopback
 /// (TTHeader) with metadata and deadlines flowing through and one trace across all three

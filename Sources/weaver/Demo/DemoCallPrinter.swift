@@ -7,13 +7,19 @@ import WeaverCore
 /// process boundary.
 final class DemoCallPrinter: ServerMiddleware {
   let calls = Atomic<Int>(0)
+  /// Count only, print nothing.
+  let quiet: Bool
+
+  init(quiet: Bool = false) {
+    self.quiet = quiet
+  }
 
   func intercept<Request: Sendable, Response: Sendable>(
     _ request: Request, context: CallContext,
     next: (Request, CallContext) async throws -> Response
   ) async throws -> Response {
     calls.wrappingAdd(1, ordering: .relaxed)
-    guard !context.metadata.persistent.isEmpty || !context.metadata.transientUpstream.isEmpty else {
+    guard !quiet, !context.metadata.persistent.isEmpty || !context.metadata.transientUpstream.isEmpty else {
       return try await next(request, context)
     }
     var seen: [String] = []

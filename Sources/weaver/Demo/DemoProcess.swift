@@ -2,20 +2,24 @@ import Foundation
 import Synchronization
 
 /// A child process of `weaver demo`: its output lines are shown as they come, indented and
-/// labelled, and kept so the demo can wait for a particular one.
+/// labelled (unless `echo` is off), and the newest kept so the demo can wait for one.
 final class DemoProcess: Sendable {
   let label: String
+  /// The most output lines kept.
+  static let keptLines = 2000
   private let process: Process
   private let lines = Mutex<[String]>([])
   private let partialLine = Mutex(Data())
   private let exited = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 
-  /// Starts this same executable with `arguments`.
-  init(label: String, arguments: [String]) throws {
+  /// Starts `executable` (default: this same one) with `arguments` (and `environment` added
+  /// to ours).
+  init(label: String, executable: URL? = nil, arguments: [String], environment: [String: String] = [:], echo: Bool = true) throws {
     self.label = label
     process = Process()
-    process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    process.executableURL = executable ?? Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
@@ -32,8 +36,11 @@ final class DemoProcess: Sendable {
       }
       if chunk.isEmpty { handle.readabilityHandler = nil }
       for line in complete {
-        FileHandle.standardOutput.write(Data("   \(label) │ \(line)\n".utf8))
-        lines.withLock { $0.append(line) }
+        if echo { FileHandle.standardOutput.write(Data("   \(label) │ \(line)\n".utf8)) }
+        lines.withLock { lines in
+          lines.append(line)
+          if lines.count > Self.keptLines { lines.removeFirst(lines.count - Self.keptLines / 2) }
+        }
       }
     }
     process.terminationHandler = { [self] process in
@@ -46,6 +53,9 @@ final class DemoProcess: Sendable {
     }
     try process.run()
   }
+
+  /// The process's id.
+  var pid: Int32 { process.processIdentifier }
 
   /// The first output line starting with `prefix`, waiting up to `timeout` for it.
   func line(startingWith prefix: String, timeout: Duration = .seconds(10)) async throws -> String {
@@ -69,13 +79,21 @@ final class DemoProcess: Sendable {
     }
   }
 
+  /// Kills the process at once (SIGKILL): a crash, as far as anyone else can tell.
+  func kill() async -> Int32 {
+    if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    return await exitStatus()
+  }
+
+  var isRunning: Bool { process.isRunning }
+
   /// Asks the process to shut down (SIGTERM); kills it if it has not exited in `grace`.
   func stop(grace: Duration = .seconds(5)) async -> Int32 {
     guard process.isRunning else { return await exitStatus() }
     process.terminate()
     let killer = Task { [process] in
       try await Task.sleep(for: grace)
-      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+      if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
     let status = await exitStatus()
     killer.cancel()

@@ -62,3 +62,25 @@ enum DemoRedis {
     return [isCluster ? "--redis-cluster" : "--redis", address.description]
   }
 }
+
+extension DemoRedis {
+  /// Waits (up to 10 s) until the redis-server at `address` answers PING; returns its
+  /// version line.
+  static func waitForAnswer(at address: String) async throws -> String {
+    guard let node = RedisNodeAddress(address) else { throw DemoError("'\(address)' is not host:port") }
+    var configuration = RedisClientConfiguration()
+    configuration.connection.connectTimeout = .milliseconds(200)
+    configuration.retry.maxRetries = 0
+    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+    while ContinuousClock.now < deadline {
+      let probe = RedisClient(node: node, configuration: configuration)
+      defer { probe.shutdown() }
+      if (try? await probe.ping()) != nil {
+        let info = (try? await probe.send("INFO", "server"))?.string ?? ""
+        return info.split(separator: "\r\n").first { $0.hasPrefix("redis_version:") }.map { "Redis " + $0.dropFirst("redis_version:".count) } ?? "Redis"
+      }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw DemoError("the demo's redis-server did not answer on \(address) within 10 s")
+  }
+}
