@@ -75,7 +75,7 @@ import WeaverTestSupport
   @Test func theDemoStoreCachesItsPagesInRedis() async throws {
     try await RedisTestServers.withStandalone { servers async throws in
       let (status, output, errors) = try await Self.weaver(
-        ["demo"],
+        ["demo", "tour"],
         environment: [
           "WEAVER_DEMO_REDIS": "127.0.0.1:\(servers.basePort)", "OTEL_EXPORTER_OTLP_ENDPOINT": "", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "",
         ])
