@@ -19,44 +19,55 @@ struct AuditedChanges: Sendable {
   }
 
   func saveDraft(_ ns: Namespace, _ draft: ConfigDraft, actor: String) async throws -> NamespaceState {
-    let state = try await config.saveDraft(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, draft)
-    await audit.record(actor, ns.action("save draft"), target: ns.target, detail: "\(draft.content.utf8.count) bytes")
-    return state
+    try await audited(actor, ns.action("save draft"), ns.target, detail: { _ in "\(draft.content.utf8.count) bytes" }) {
+      try await config.saveDraft(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, draft)
+    }
   }
 
   func publish(_ ns: Namespace, _ request: PublishRequest) async throws -> ConfigRelease {
-    let release = try await config.publish(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
-    await audit.record(request.author, ns.action("publish"), target: ns.target, detail: Self.detail(release))
-    return release
+    try await audited(request.author, ns.action("publish"), ns.target, detail: Self.detail) {
+      try await config.publish(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
+    }
   }
 
   func rollback(_ ns: Namespace, _ request: RollbackRequest) async throws -> ConfigRelease {
-    let release = try await config.rollback(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
-    await audit.record(request.author, ns.action("rollback"), target: ns.target, detail: Self.detail(release))
-    return release
+    try await audited(request.author, ns.action("rollback"), ns.target, detail: Self.detail) {
+      try await config.rollback(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
+    }
   }
 
   func publishGray(_ ns: Namespace, _ request: GrayPublishRequest) async throws -> GrayRelease {
-    let gray = try await config.publishGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
-    await audit.record(request.author, ns.action("gray publish"), target: ns.target, detail: Self.detail(gray.release))
-    return gray
+    try await audited(request.author, ns.action("gray publish"), ns.target, detail: { Self.detail($0.release) }) {
+      try await config.publishGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
+    }
   }
 
   func promoteGray(_ ns: Namespace, _ request: PublishRequest) async throws -> ConfigRelease {
-    let release = try await config.promoteGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
-    await audit.record(request.author, ns.action("gray promote"), target: ns.target, detail: Self.detail(release))
-    return release
+    try await audited(request.author, ns.action("gray promote"), ns.target, detail: Self.detail) {
+      try await config.promoteGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
+    }
   }
 
   func abandonGray(_ ns: Namespace, _ request: PublishRequest) async throws -> NamespaceState {
-    let state = try await config.abandonGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
-    await audit.record(request.author, ns.action("gray abandon"), target: ns.target, detail: request.comment ?? "")
-    return state
+    try await audited(request.author, ns.action("gray abandon"), ns.target, detail: { _ in request.comment ?? "" }) {
+      try await config.abandonGray(app: ns.app, cluster: ns.cluster, namespace: ns.namespace, request)
+    }
   }
 
   func setIsolated(service: String, id: String, _ isolated: Bool, actor: String) async throws {
-    try await registry.setIsolated(service: service, id: id, isolated)
-    await audit.record(actor, isolated ? "isolate" : "readmit", target: "\(service)/\(id)")
+    try await audited(actor, isolated ? "isolate" : "readmit", "\(service)/\(id)", detail: { _ in "" }) {
+      try await registry.setIsolated(service: service, id: id, isolated)
+    }
+  }
+
+  /// Makes `change`, then records it (only once it succeeded) with what `detail` says of
+  /// its answer.
+  private func audited<Answer>(
+    _ actor: String, _ action: String, _ target: String, detail: (Answer) -> String, _ change: () async throws -> Answer
+  ) async throws -> Answer {
+    let answer = try await change()
+    await audit.record(actor, action, target: target, detail: detail(answer))
+    return answer
   }
 
   static func detail(_ release: ConfigRelease) -> String {

@@ -122,11 +122,6 @@ struct DemoControlPlane {
   }
 
   private func waitFor(_ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-    while ContinuousClock.now < deadline {
-      if (try? await condition()) == true { return }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    throw DemoError("the demo's control-plane step timed out")
+    try await DemoWait.until("the demo's control-plane step", condition)
   }
 }

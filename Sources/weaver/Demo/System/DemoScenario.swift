@@ -161,11 +161,6 @@ struct DemoScenario {
   }
 
   func waitFor(_ what: String, seconds: Int, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-    while ContinuousClock.now < deadline {
-      if (try? await condition()) == true { return }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    throw DemoError("waited \(seconds) s for \(what)")
+    try await DemoWait.until(what, timeout: .seconds(seconds), interval: .milliseconds(100), condition)
   }
 }
